@@ -1,0 +1,1 @@
+"""The `assess` command line: parses options, calls one library function, prints."""

@@ -1,0 +1,140 @@
+"""`assess` commands.  Each parses its options, calls the library, and prints."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from assess import api
+from assess.cli.criteria_cmds import criteria_app
+from assess.cli.errors import print_problems, report_user_error, user_errors
+from assess.cli.tables import firm_table, league_table, priorities_table
+from assess.errors import UserError
+from assess.models.common import Lang
+from assess.models.result import ScoreResult
+
+app = typer.Typer(
+    help="Export-quality self-assessment against the themes of an export quality award.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(criteria_app, name="criteria")
+out = Console(highlight=False, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class LangOption(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+CriteriaOpt = Annotated[
+    Path | None, typer.Option("--criteria", "-c", help="Criteria set folder (default: the built-in set).")
+]
+LangOpt = Annotated[LangOption, typer.Option("--lang", help="Language of theme and band names.")]
+FilesArg = Annotated[list[Path], typer.Argument(help="Response files (YAML or JSON) or folders of them.")]
+
+
+def _lang(option: LangOption) -> Lang:
+    return "zh" if option is LangOption.zh else "en"
+
+
+@app.command()
+def validate(files: FilesArg, criteria: CriteriaOpt = None) -> None:
+    """Check response files against the criteria set; list every problem with its place."""
+    with user_errors():
+        criteria_set = api.load_criteria(criteria)
+        failed = 0
+        for path in api.response_files(files):
+            try:
+                response = api.load_response(path, criteria_set)
+            except UserError as exc:
+                failed += 1
+                report_user_error(exc)
+                continue
+            out.print(
+                f"[green]✓[/green] {escape(path.name)}: valid ({len(response.answers)} answers, {response.status})"
+            )
+            print_problems(list(response.warnings))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _score_files(files: list[Path], criteria: Path | None, profile: str | None) -> tuple[list[ScoreResult], int]:
+    criteria_set = api.load_criteria(criteria)
+    results: list[ScoreResult] = []
+    failed = 0
+    paths = api.response_files(files)
+    if not paths:
+        raise UserError("No response files found", [])
+    for path in paths:
+        try:
+            results.append(api.score_file(path, criteria_set, profile))
+        except UserError as exc:
+            failed += 1
+            report_user_error(exc)
+    return results, failed
+
+
+@app.command()
+def score(
+    files: FilesArg,
+    criteria: CriteriaOpt = None,
+    profile: Annotated[str | None, typer.Option(help="Weighting profile, e.g. improvement or award.")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
+    lang: LangOpt = LangOption.en,
+) -> None:
+    """Score response files: theme scores, overall, band, vetoes, readiness and priorities."""
+    with user_errors():
+        criteria_set = api.load_criteria(criteria)
+        results, failed = _score_files(files, criteria, profile)
+    if output_format is OutputFormat.json:
+        sys.stdout.write(api.result_json(results))
+    else:
+        for result in results:
+            out.print(firm_table(criteria_set, result, _lang(lang)))
+            _print_verdict(result)
+            if result.priorities:
+                out.print(priorities_table(criteria_set, result, _lang(lang)))
+            out.print()
+        if len(results) > 1:
+            out.print(league_table(criteria_set, results, _lang(lang)))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_verdict(result: ScoreResult) -> None:
+    vetoes = [v.id for v in result.vetoes if v.status == "triggered"]
+    line = f"Band: [bold]{result.band}[/bold]   Award readiness: [bold]{result.readiness.verdict}[/bold]"
+    if vetoes:
+        line += f"   [bold red]Veto: {', '.join(vetoes)}[/bold red]"
+    if result.provisional:
+        line += f"   [magenta]Provisional: {result.completeness:.0%} answered[/magenta]"
+    out.print(line)
+
+
+@app.command()
+def demo(lang: LangOpt = LangOption.en) -> None:
+    """Score every fictional exporter in seeds/ and print a league table."""
+    with user_errors():
+        criteria_set = api.load_criteria()
+        results, failed = _score_files([api.seeds_dir()], None, None)
+    out.print(league_table(criteria_set, results, _lang(lang)))
+    out.print("* provisional: fewer answers than the criteria set requires for a firm result")
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,74 @@
+"""`assess criteria list|show|check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from assess import api
+from assess.cli.errors import print_problems, user_errors
+from assess.cli.tables import criteria_table
+from assess.models.common import Lang
+
+criteria_app = typer.Typer(help="List, show and check criteria sets.", no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@criteria_app.command("list")
+def list_sets(root: Annotated[Path | None, typer.Argument(help="Folder of criteria sets.")] = None) -> None:
+    """List the criteria sets in a folder (the built-in ones by default)."""
+    with user_errors():
+        for folder in api.list_criteria_sets(root):
+            criteria = api.load_criteria(folder)
+            count = len(criteria.questions)
+            out.print(
+                f"{criteria.id} {criteria.version}  {len(criteria.themes)} themes, {count} questions  "
+                f"{escape(str(folder))}"
+            )
+            out.print(f"  {criteria.title.zh}\n  {criteria.title.en}")
+
+
+@criteria_app.command()
+def show(
+    path: Annotated[Path | None, typer.Argument(help="Criteria set folder (default: the built-in set).")] = None,
+    lang: Annotated[str, typer.Option(help="zh or en.")] = "en",
+    questions: Annotated[bool, typer.Option("--questions", help="List every question too.")] = False,
+) -> None:
+    """Show a criteria set: themes, weights per profile, floors, vetoes and gates."""
+    language: Lang = "zh" if lang == "zh" else "en"
+    with user_errors():
+        criteria = api.load_criteria(path)
+    out.print(criteria_table(criteria, language))
+    for veto in criteria.vetoes:
+        out.print(f"veto {veto.id}: {escape(veto.title.in_lang(language))}  [dim]({veto.when.describe()})[/dim]")
+    for gate in criteria.gates:
+        cap = f"{gate.theme} ≤ level {gate.cap_level}" if gate.theme else f"band ≤ {gate.cap_band}"
+        out.print(f"gate {gate.id}: {escape(gate.title.in_lang(language))}  [dim]({cap})[/dim]")
+    if questions:
+        for theme in criteria.themes:
+            out.print(f"\n[bold]{escape(theme.title.in_lang(language))}[/bold]")
+            for q in theme.questions:
+                out.print(f"  {q.id} [{q.kind}, w {q.weight:g}] {escape(q.text.in_lang(language))}")
+
+
+@criteria_app.command()
+def check(paths: Annotated[list[Path], typer.Argument(help="Criteria set folders, or a folder of sets.")]) -> None:
+    """Lint criteria sets: ids, weights, points, texts in both languages, advice, rule references."""
+    failed = False
+    for path in paths:
+        for loaded in api.check_criteria_folder(path):
+            folder = loaded.folder or path
+            if loaded.errors:
+                failed = True
+                out.print(f"[red]✗[/red] {escape(str(folder))}: {len(loaded.errors)} problems")
+            else:
+                crit = loaded.criteria
+                summary = f"{crit.id} {crit.version}, {len(crit.questions)} questions" if crit else ""
+                out.print(f"[green]✓[/green] {escape(str(folder))}: {summary}")
+            print_problems(loaded.problems, out)
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,36 @@
+"""Turn assess's own exceptions into friendly output and exit code 1 at the CLI edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from assess.errors import Problem, UserError
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_problems(problems: list[Problem], console: Console = err) -> None:
+    for problem in problems:
+        style = "yellow" if problem.severity == "warning" else "red"
+        label = "warning" if problem.severity == "warning" else "error"
+        console.print(f"  [{style}]{label}[/{style}] {escape(str(problem))}")
+
+
+def report_user_error(exc: UserError) -> None:
+    err.print(f"[bold red]✗[/bold red] {escape(exc.summary)}")
+    print_problems(exc.problems)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Run a command body; a user error is printed (no traceback) and exits with code 1."""
+    try:
+        yield
+    except UserError as exc:
+        report_user_error(exc)
+        raise typer.Exit(1) from None

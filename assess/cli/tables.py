@@ -1,0 +1,124 @@
+"""Rich tables of results and criteria for the terminal (labels from the criteria set)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from assess.models.common import Lang
+from assess.models.criteria import CriteriaSet
+from assess.models.result import ScoreResult
+
+VERDICT_STYLE = {
+    "ready": "green",
+    "near": "yellow",
+    "not_ready": "red",
+    "vetoed": "bold red",
+    "undetermined": "magenta",
+}
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def band_name(criteria: CriteriaSet, band_id: str | None, lang: Lang) -> str:
+    band = criteria.band_named(band_id) if band_id else None
+    return band.name.in_lang(lang) if band else "—"
+
+
+def firm_table(criteria: CriteriaSet, result: ScoreResult, lang: Lang) -> Table:
+    """One firm: theme scores against floors, then the overall line."""
+    provisional = " (provisional)" if result.provisional else ""
+    table = Table(title=f"{result.firm.name}{provisional}", title_justify="left")
+    table.add_column("Theme")
+    table.add_column("Score", justify="right")
+    table.add_column("Floor", justify="right")
+    table.add_column("Answered", justify="right")
+    table.add_column("Gates")
+    for theme in result.themes:
+        title = criteria.theme(theme.id).title.in_lang(lang)
+        style = "red" if theme.meets_floor is False else None
+        table.add_row(
+            title,
+            fmt(theme.score),
+            fmt(theme.floor, 0),
+            f"{theme.answered}/{theme.applicable}",
+            ", ".join(theme.gates),
+            style=style,
+        )
+    table.add_section()
+    table.add_row(
+        "Overall (0-100)",
+        fmt(result.overall),
+        fmt(criteria.award.overall_min, 0),
+        f"{result.completeness:.0%}",
+        ", ".join(result.band_capped_by),
+        style="bold",
+    )
+    table.add_row("Overall (1000-point scale)", fmt(result.overall_1000, 0), "", "", "")
+    return table
+
+
+def priorities_table(criteria: CriteriaSet, result: ScoreResult, lang: Lang, top: int = 5) -> Table:
+    table = Table(title="Top priorities (gain in overall score)", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("Question")
+    table.add_column("Now → next")
+    table.add_column("Gain", justify="right")
+    table.add_column("Effort")
+    for p in result.priorities[:top]:
+        text = criteria.questions[p.question_id].text.in_lang(lang)
+        table.add_row(str(p.rank), f"{p.question_id} {text}", f"{p.current} → {p.next}", f"+{p.gain:.2f}", p.effort)
+    return table
+
+
+def league_table(criteria: CriteriaSet, results: list[ScoreResult], lang: Lang) -> Table:
+    """Firms ranked by overall score: the demo's and a batch's view of a cohort."""
+    table = Table(title=f"{criteria.title.in_lang(lang)} — {len(results)} firms", title_justify="left")
+    for name, justify in [
+        ("#", "right"),
+        ("Firm", "left"),
+        ("Industry", "left"),
+        ("Overall", "right"),
+        ("/1000", "right"),
+        ("Band", "left"),
+        ("Readiness", "left"),
+        ("Vetoes", "left"),
+        ("Complete", "right"),
+    ]:
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    industries = {t.id: t.name.in_lang(lang) for t in criteria.industries}
+    ranked = sorted(results, key=lambda r: (-(r.overall or 0.0), r.firm.name))
+    for rank, r in enumerate(ranked, start=1):
+        vetoes = ", ".join(v.id for v in r.vetoes if v.status == "triggered")
+        verdict = r.readiness.verdict
+        table.add_row(
+            str(rank),
+            r.firm.name,
+            industries.get(r.firm.industry, r.firm.industry),
+            fmt(r.overall),
+            fmt(r.overall_1000, 0),
+            band_name(criteria, r.band, lang),
+            f"[{VERDICT_STYLE[verdict]}]{verdict}[/]",
+            vetoes or "—",
+            f"{r.completeness:.0%}" + (" *" if r.provisional else ""),
+        )
+    return table
+
+
+def criteria_table(criteria: CriteriaSet, lang: Lang) -> Table:
+    table = Table(title=f"{criteria.id} {criteria.version}: {criteria.title.in_lang(lang)}", title_justify="left")
+    table.add_column("Theme")
+    table.add_column("Questions", justify="right")
+    for name in criteria.profiles:
+        table.add_column(f"Weight ({name})", justify="right")
+    table.add_column("Floor", justify="right")
+    for theme in criteria.themes:
+        weights = [f"{p.theme_weights.get(theme.id, 0):g}" for p in criteria.profiles.values()]
+        table.add_row(
+            f"{theme.id}: {theme.title.in_lang(lang)}",
+            str(len(theme.questions)),
+            *weights,
+            f"{criteria.award.floor_for(theme.id):g}",
+        )
+    return table

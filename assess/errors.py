@@ -1,0 +1,57 @@
+"""The one exception family of assess.
+
+User errors (bad files, bad answers, bad criteria) carry a list of problems, each
+with a location a person can find, and are shown without a traceback.  Internal
+errors are bugs in assess itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input, and where it is."""
+
+    location: str
+    message: str
+    question_id: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.message}"
+
+
+class AssessError(Exception):
+    """Base of every exception assess raises on purpose."""
+
+
+class UserError(AssessError):
+    """Something the user can fix: every problem found, not just the first."""
+
+    def __init__(self, summary: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.problems: list[Problem] = list(problems or [])
+
+    def __str__(self) -> str:
+        lines = [self.summary, *(f"  {p}" for p in self.problems)]
+        return "\n".join(lines)
+
+
+class InputFileError(UserError):
+    """A file could not be read at all (missing, empty, binary, wrong encoding, bad syntax)."""
+
+
+class CriteriaError(UserError):
+    """A criteria set is malformed or inconsistent."""
+
+
+class ResponseError(UserError):
+    """A response (a firm's answers) does not fit its criteria set."""
+
+
+class InternalError(AssessError):
+    """A bug in assess: an invariant that should always hold did not."""

@@ -1,0 +1,1 @@
+"""Pydantic models of the core: criteria, responses, answers and results.  No I/O here."""

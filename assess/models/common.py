@@ -1,0 +1,31 @@
+"""Building blocks shared by every model: a strict base and bilingual text."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", max_length=64)
+]
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are mistakes (a typo in a file), so they are rejected, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Text(StrictModel):
+    """A text shown to users, always in both Simplified Chinese and English."""
+
+    zh: NonEmptyStr
+    en: NonEmptyStr
+
+    def in_lang(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en

@@ -1,0 +1,85 @@
+"""A firm's response: its profile and its answers keyed by question id.
+
+This model checks what can be checked without the criteria (shapes, the credit code, dates);
+`assess.validation` checks the answers against a criteria set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from assess.models.common import Identifier, NonEmptyStr, StrictModel
+from assess.models.credit_code import credit_code_problem
+
+RawValue = bool | int | float | str | list[bool | int | float | str] | None
+
+
+class FirmProfile(StrictModel):
+    """Who is assessed, and the facts applicability rules read (industry, markets)."""
+
+    name: NonEmptyStr = Field(max_length=200)
+    credit_code: str | None = None
+    industry: Identifier
+    markets: list[Identifier] = Field(min_length=1)
+    assessment_date: dt.date
+    assessor: str | None = Field(default=None, max_length=200)
+
+    @field_validator("credit_code", mode="before")
+    @classmethod
+    def _normalise_code(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).strip().upper()
+            return value or None
+        return value
+
+    @field_validator("credit_code")
+    @classmethod
+    def _check_code(cls, value: str | None) -> str | None:
+        if value is not None:
+            problem = credit_code_problem(value)
+            if problem:
+                raise ValueError(problem)
+        return value
+
+    @field_validator("markets", mode="before")
+    @classmethod
+    def _one_market_as_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("markets")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class AnswerEntry(StrictModel):
+    """One answer as written: a value, an optional evidence note, an optional target level."""
+
+    value: RawValue = None
+    note: str | None = Field(default=None, max_length=5000)
+    target: float | None = None
+
+
+class Response(StrictModel):
+    """A response file: which criteria set, draft or final, the firm, and the answers."""
+
+    criteria: Identifier | None = None
+    status: Literal["draft", "final"] = "final"
+    firm: FirmProfile
+    answers: dict[str, AnswerEntry] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_values(cls, data: Any) -> Any:
+        """`TR-01: 3` is short for `TR-01: {value: 3}`."""
+        if isinstance(data, dict) and isinstance(data.get("answers"), dict):
+            answers = {
+                str(key): value if isinstance(value, dict) else {"value": value}
+                for key, value in data["answers"].items()
+            }
+            data = {**data, "answers": answers}
+        return data

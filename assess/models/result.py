@@ -1,0 +1,140 @@
+"""The scoring result: every number with the answers it came from.
+
+Serialised as JSON by `assess score --format json`; the layout is documented in
+docs/result-format.md and versioned by `schema_version`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from assess.models.answers import AnswerValue
+from assess.models.common import StrictModel
+
+SCHEMA_VERSION = "1"
+
+QuestionStatus = Literal["answered", "na", "na_over_limit", "unanswered", "inapplicable", "unscored"]
+Verdict = Literal["ready", "near", "not_ready", "vetoed", "undetermined"]
+
+
+class CriteriaRef(StrictModel):
+    """Which criteria set scored this: results compare only when id, version and hash match."""
+
+    id: str
+    version: str
+    content_hash: str
+    profile: str
+
+
+class FirmSummary(StrictModel):
+    name: str
+    credit_code: str | None
+    industry: str
+    markets: list[str]
+    assessment_date: dt.date
+    assessor: str | None
+
+
+class QuestionResult(StrictModel):
+    """One question: its answer, status, points and whether it counts in its theme."""
+
+    id: str
+    theme: str
+    kind: str
+    status: QuestionStatus
+    answer: AnswerValue | None
+    note: str | None
+    points: float | None
+    max_points: float
+    weight: float
+    counted: bool
+    target: float | None = None
+
+
+class ThemeResult(StrictModel):
+    """A theme's score 0-100 (None when nothing in it could be scored), before and after gates."""
+
+    id: str
+    score: float | None
+    raw_score: float | None
+    weight_share: float
+    cap: float | None
+    gates: list[str]
+    answered: int
+    applicable: int
+    floor: float
+    meets_floor: bool | None
+
+
+class VetoResult(StrictModel):
+    id: str
+    status: Literal["triggered", "clear", "unknown"]
+    questions: list[str]
+
+
+class GateResult(StrictModel):
+    id: str
+    applied: bool
+    unknown: bool
+    theme: str | None
+    cap_level: int | None
+    cap_band: str | None
+
+
+class Reason(StrictModel):
+    """Why the verdict is what it is; `code` selects the sentence shown in templates."""
+
+    code: Literal["veto", "veto_unknown", "incomplete", "overall_below", "theme_below_floor", "theme_not_scored"]
+    subject: str | None = None
+    value: float | None = None
+    threshold: float | None = None
+
+
+class Readiness(StrictModel):
+    verdict: Verdict
+    reasons: list[Reason]
+
+
+class Priority(StrictModel):
+    """An improvement step: reach the next level/option/band of one question, and what it gains."""
+
+    rank: int
+    question_id: str
+    theme: str
+    current: AnswerValue | None
+    next: AnswerValue
+    points_now: float
+    points_next: float
+    gain: float
+    gain_1000: float
+    effort: str
+    target: float | None = None
+    gain_to_target: float | None = None
+
+
+class ScoreResult(StrictModel):
+    """Everything `score()` concludes about one firm."""
+
+    schema_version: str = SCHEMA_VERSION
+    criteria: CriteriaRef
+    firm: FirmSummary
+    status: Literal["draft", "final"]
+    overall: float | None
+    overall_1000: float | None
+    band: str | None
+    band_capped_by: list[str]
+    completeness: float
+    provisional: bool
+    readiness: Readiness
+    themes: list[ThemeResult]
+    vetoes: list[VetoResult]
+    gates: list[GateResult]
+    priorities: list[Priority]
+    questions: list[QuestionResult]
+
+    def theme(self, theme_id: str) -> ThemeResult:
+        return next(t for t in self.themes if t.id == theme_id)
+
+    def question(self, question_id: str) -> QuestionResult:
+        return next(q for q in self.questions if q.id == question_id)

@@ -1,0 +1,83 @@
+"""Turn pydantic's validation errors into problems a person can find in the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from assess.errors import Problem
+from assess.readers.safe_yaml import LocationMap, Path_
+
+_KIND_TAGS = {"level", "single", "multi", "yesno", "number", "text"}
+_ALIASES = {"in_": "in", "not_": "not", "from_": "from"}
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """`('questions', 3, 'options', 2)` -> `questions[3].options[2]`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + _ALIASES.get(part, part)
+    return out
+
+
+def locate(source: str, locations: LocationMap, path: Sequence[str | int]) -> str:
+    """`file:line: path`, using the line of the deepest part of the path that exists in the file."""
+    line = None
+    for end in range(len(path), -1, -1):
+        line = locations.get(tuple(path[:end]))
+        if line is not None:
+            break
+    head = f"{source}:{line}" if line is not None else source
+    return f"{head}: {format_path(path)}" if path else head
+
+
+def _clean_loc(loc: Iterable[str | int]) -> Path_:
+    """Drop the tags pydantic inserts for tagged unions (questions[3].level.x) and validators."""
+    parts: list[str | int] = []
+    for part in loc:
+        is_tag = isinstance(part, str) and (part in _KIND_TAGS or part.startswith("function-"))
+        if is_tag and len(parts) >= 2 and isinstance(parts[-1], int) and parts[-2] == "questions":
+            continue
+        parts.append(part)
+    return tuple(parts)
+
+
+def _message(error: Any) -> tuple[Path_, str]:
+    path = _clean_loc(error["loc"])
+    kind = error["type"]
+    if kind == "missing" and path:
+        return path[:-1], f"{format_path(path[-1:])} missing"
+    if kind == "extra_forbidden" and path:
+        return path[:-1], f"unknown key '{path[-1]}'"
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if kind == "union_tag_invalid":
+        message = f"kind must be one of: {', '.join(sorted(_KIND_TAGS))}"
+    return path, message
+
+
+def problems_from(exc: ValidationError, source: str, locations: LocationMap, prefix: Path_ = ()) -> list[Problem]:
+    """Every error of a pydantic ValidationError as a located Problem, in file order."""
+    problems: list[Problem] = []
+    for error in exc.errors():
+        path, message = _message(error)
+        full = (*prefix, *path)
+        problems.append(Problem(locate(source, locations, full), message))
+    return _unique(problems)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for problem in problems:
+        key = (problem.location, problem.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept

@@ -1,0 +1,56 @@
+"""Read a file as text the safe way: size-limited, UTF-8 with or without BOM, any line ends.
+
+An empty, binary or wrongly-encoded file gets one clear message instead of a decoder traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assess.errors import InputFileError, Problem
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES, name: str | None = None) -> bytes:
+    """The file's bytes, refusing missing, unreadable and oversized files with a message."""
+    source: Path | str = name or path
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise _fail(source, f"the file is {size // 1024 // 1024} MB; the limit is {limit // 1024 // 1024} MB")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise _fail(source, "no such file") from None
+    except IsADirectoryError:
+        raise _fail(source, "this is a folder, not a file") from None
+    except PermissionError:
+        raise _fail(source, "permission denied") from None
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """UTF-8 text with BOM removed and CRLF/CR turned into LF."""
+    if not data.strip():
+        raise _fail(source, "the file is empty")
+    if b"\x00" in data[:8192]:
+        raise _fail(source, "this looks like a binary file, not text (YAML or JSON expected)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _fail(
+            source,
+            f"line {line}: the text is not UTF-8 (it may have been saved as GBK/GB18030); "
+            "save it as UTF-8 and try again",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: Path, name: str | None = None) -> str:
+    """Decoded text of a file; `name` is how messages refer to it (the file name by default)."""
+    return decode_text(read_bytes(path, name=name), name or path.name)
+
+
+def _fail(source: Path | str, message: str) -> InputFileError:
+    name = source.name if isinstance(source, Path) else source
+    return InputFileError(f"Cannot read {name}", [Problem(name, message)])

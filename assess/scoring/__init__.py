@@ -1,0 +1,1 @@
+"""Scoring: a pure function of (criteria set, validated response) -> explainable result."""

@@ -1,0 +1,209 @@
+"""The scoring function: (criteria, validated response, profile) -> ScoreResult.
+
+Pure and deterministic.  Steps: applicability -> question points (with the N/A policy) ->
+theme scores -> gates -> overall and band -> vetoes -> readiness -> priorities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from assess.errors import UserError
+from assess.models.answers import Answer, ValidatedResponse
+from assess.models.criteria import CriteriaSet
+from assess.models.result import (
+    CriteriaRef,
+    FirmSummary,
+    GateResult,
+    QuestionResult,
+    QuestionStatus,
+    ScoreResult,
+    ThemeResult,
+    VetoResult,
+)
+from assess.scoring.applicability import applicability
+from assess.scoring.conditions import evaluate
+from assess.scoring.points import points_for
+from assess.scoring.priorities import rank_priorities
+from assess.scoring.readiness import judge_readiness
+from assess.scoring.themes import gate_cap, raw_theme_score
+
+_EPSILON = 1e-9
+
+
+def question_results(
+    criteria: CriteriaSet, answers: Mapping[str, Answer], applies: Mapping[str, bool]
+) -> list[QuestionResult]:
+    """Per-question status and points, the N/A policy applied theme by theme."""
+    policy = criteria.na_policy
+    results: list[QuestionResult] = []
+    for theme in criteria.themes:
+        applicable_weight = sum(q.weight for q in theme.questions if q.scored and applies[q.id])
+        na_budget = policy.max_na_share * applicable_weight
+        na_used = 0.0
+        for q in theme.questions:
+            answer = answers.get(q.id)
+            status: QuestionStatus = "unanswered"
+            points: float | None = None
+            counted = False
+            if not applies[q.id]:
+                status = "inapplicable"
+            elif not q.scored:
+                status = "unanswered" if answer is None else "na" if answer.na else "unscored"
+            elif answer is None:
+                status, points, counted = "unanswered", 0.0, True
+            elif answer.na:
+                if policy.answered_na == "exclude" and na_used + q.weight <= na_budget + _EPSILON:
+                    na_used += q.weight
+                    status = "na"
+                else:
+                    status, points, counted = "na_over_limit", 0.0, True
+            else:
+                assert answer.value is not None
+                status, points, counted = "answered", points_for(q, answer.value), True
+            results.append(
+                QuestionResult(
+                    id=q.id,
+                    theme=theme.id,
+                    kind=q.kind,
+                    status=status,
+                    answer=None if answer is None or answer.na else answer.value,
+                    note=None if answer is None else answer.note,
+                    points=points,
+                    max_points=q.max_points,
+                    weight=q.weight,
+                    counted=counted,
+                    target=None if answer is None else answer.target,
+                )
+            )
+    return results
+
+
+def theme_caps(
+    criteria: CriteriaSet, response: ValidatedResponse, visible: Mapping[str, Answer]
+) -> tuple[dict[str, float], dict[str, list[str]], list[GateResult]]:
+    """Evaluate every gate: caps per theme, which gates capped each theme, and gate results."""
+    caps: dict[str, float] = {}
+    applied: dict[str, list[str]] = {}
+    gate_results: list[GateResult] = []
+    for gate in criteria.gates:
+        truth = evaluate(gate.when, response.firm, visible)
+        gate_results.append(
+            GateResult(
+                id=gate.id,
+                applied=truth is True,
+                unknown=truth is None,
+                theme=gate.theme,
+                cap_level=gate.cap_level,
+                cap_band=gate.cap_band,
+            )
+        )
+        if truth is True and gate.theme is not None:
+            caps[gate.theme] = min(caps.get(gate.theme, 100.0), gate_cap(criteria, gate))
+            applied.setdefault(gate.theme, []).append(gate.id)
+    return caps, applied, gate_results
+
+
+def profile_shares(criteria: CriteriaSet, profile: str, scored_themes: set[str]) -> dict[str, float]:
+    """Theme weights of a profile, normalised over the themes that have a score."""
+    weights = criteria.profiles[profile].theme_weights
+    total = sum(weights[t] for t in scored_themes)
+    return {t.id: (weights[t.id] / total if t.id in scored_themes and total > 0 else 0.0) for t in criteria.themes}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | None = None) -> ScoreResult:
+    """Score one validated response against its criteria set under a weighting profile."""
+    profile = profile or criteria.default_profile
+    if profile not in criteria.profiles:
+        raise UserError(f"Unknown weighting profile '{profile}'; choose one of: {', '.join(criteria.profiles)}")
+    answers = response.answers
+    applies = applicability(criteria, response.firm, answers)
+    visible = {qid: a for qid, a in answers.items() if applies.get(qid)}
+    questions = question_results(criteria, answers, applies)
+    by_theme: dict[str, list[QuestionResult]] = {t.id: [] for t in criteria.themes}
+    for r in questions:
+        by_theme[r.theme].append(r)
+
+    caps, capped_by, gate_results = theme_caps(criteria, response, visible)
+    raw = {tid: raw_theme_score(rs) for tid, rs in by_theme.items()}
+    final = {tid: (None if s is None else min(s, caps.get(tid, 100.0))) for tid, s in raw.items()}
+    shares = profile_shares(criteria, profile, {t for t, s in final.items() if s is not None})
+    overall = sum(shares[t] * s for t, s in final.items() if s is not None) if any(shares.values()) else None
+
+    band_id: str | None = None
+    band_capped_by: list[str] = []
+    if overall is not None:
+        band = criteria.band_for(overall)
+        for gate, result in zip(criteria.gates, gate_results, strict=True):
+            cap_band = criteria.band_named(gate.cap_band) if gate.cap_band and result.applied else None
+            if cap_band is not None and cap_band.min_score < band.min_score:
+                band = cap_band
+                band_capped_by.append(gate.id)
+        band_id = band.id
+
+    counted_for_completeness = [
+        r for r in questions if r.status != "inapplicable" and criteria.questions[r.id].kind != "text"
+    ]
+    done = sum(1 for r in counted_for_completeness if r.status != "unanswered")
+    completeness = done / len(counted_for_completeness) if counted_for_completeness else 1.0
+    provisional = completeness < criteria.provisional_below - _EPSILON
+
+    vetoes = []
+    for veto in criteria.vetoes:
+        truth = evaluate(veto.when, response.firm, visible)
+        status = "triggered" if truth is True else "clear" if truth is False else "unknown"
+        vetoes.append(VetoResult(id=veto.id, status=status, questions=sorted(veto.when.referenced_questions())))
+
+    themes = []
+    for theme in criteria.themes:
+        rs = by_theme[theme.id]
+        floor = criteria.award.floor_for(theme.id)
+        score_t = final[theme.id]
+        themes.append(
+            ThemeResult(
+                id=theme.id,
+                score=_round(score_t),
+                raw_score=_round(raw[theme.id]),
+                weight_share=round(shares[theme.id], 6),
+                cap=caps.get(theme.id),
+                gates=capped_by.get(theme.id, []),
+                answered=sum(1 for r in rs if r.status in ("answered", "na", "na_over_limit", "unscored")),
+                applicable=sum(1 for r in rs if r.status != "inapplicable"),
+                floor=floor,
+                meets_floor=None if score_t is None else score_t >= floor - _EPSILON,
+            )
+        )
+
+    priorities = rank_priorities(criteria, response, visible, by_theme, caps, shares, final)
+    readiness = judge_readiness(criteria, overall, themes, vetoes, provisional, completeness)
+    firm = response.firm
+    return ScoreResult(
+        criteria=CriteriaRef(
+            id=criteria.id, version=criteria.version, content_hash=criteria.content_hash, profile=profile
+        ),
+        firm=FirmSummary(
+            name=firm.name,
+            credit_code=firm.credit_code,
+            industry=firm.industry,
+            markets=list(firm.markets),
+            assessment_date=firm.assessment_date,
+            assessor=firm.assessor,
+        ),
+        status=response.status,
+        overall=_round(overall),
+        overall_1000=_round(None if overall is None else overall * 10),
+        band=band_id,
+        band_capped_by=band_capped_by,
+        completeness=round(completeness, 4),
+        provisional=provisional,
+        readiness=readiness,
+        themes=themes,
+        vetoes=vetoes,
+        gates=gate_results,
+        priorities=priorities,
+        questions=questions,
+    )

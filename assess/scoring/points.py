@@ -1,0 +1,96 @@
+"""Points of an answer, and the next better answer, for each kind of question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assess.models.answers import AnswerValue
+from assess.models.criteria import (
+    LevelQuestion,
+    MultiChoiceQuestion,
+    NumberBand,
+    NumberQuestion,
+    Question,
+    SingleChoiceQuestion,
+    YesNoQuestion,
+)
+
+
+def points_for(question: Question, value: AnswerValue) -> float:
+    """Points earned by a (validated) answer value."""
+    if isinstance(question, LevelQuestion):
+        return float(value)  # type: ignore[arg-type]
+    if isinstance(question, SingleChoiceQuestion):
+        return next(o.points for o in question.options if o.id == value)
+    if isinstance(question, MultiChoiceQuestion):
+        chosen = value if isinstance(value, tuple) else ()
+        total = sum(o.points for o in question.options if o.id in chosen)
+        return total if question.cap is None else min(question.cap, total)
+    if isinstance(question, YesNoQuestion):
+        return question.yes_points if value is True else question.no_points
+    if isinstance(question, NumberQuestion):
+        band = question.band_for(float(value))  # type: ignore[arg-type]
+        return band.points if band is not None else 0.0
+    return 0.0
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A better answer: the value rules see, how it is shown (a band edge for numbers), its points."""
+
+    value: AnswerValue
+    shown: AnswerValue
+    points: float
+
+
+def next_step(question: Question, value: AnswerValue) -> NextStep | None:
+    """The smallest improvement on `value`, or None at the top already."""
+    found = _next(question, value)
+    if found is None:
+        return None
+    if isinstance(question, NumberQuestion):
+        band = found[0]
+        assert isinstance(band, NumberBand)
+        inside = band.from_ if band.from_ is not None else (band.to or 0.0) - 1e-9
+        shown = f"≥{band.from_:g}" if band.from_ is not None and band.from_ > float(value) else f"<{band.to:g}"  # type: ignore[arg-type]
+        return NextStep(value=inside, shown=shown, points=found[1])
+    assert not isinstance(found[0], NumberBand)
+    return NextStep(value=found[0], shown=found[0], points=found[1])
+
+
+def _next(question: Question, value: AnswerValue) -> tuple[AnswerValue | NumberBand, float] | None:
+    now = points_for(question, value)
+    if isinstance(question, LevelQuestion):
+        assert isinstance(value, int)
+        level = value
+        return (level + 1, float(level + 1)) if level < question.max_points else None
+    if isinstance(question, SingleChoiceQuestion):
+        better_options = [o for o in question.options if o.points > now]
+        if not better_options:
+            return None
+        step = min(better_options, key=lambda o: o.points)
+        return step.id, step.points
+    if isinstance(question, MultiChoiceQuestion):
+        chosen = value if isinstance(value, tuple) else ()
+        order = [o.id for o in question.options]
+        candidates: list[tuple[float, AnswerValue]] = []
+        for option in question.options:
+            if option.id not in chosen:
+                added = tuple(sorted((*chosen, option.id), key=order.index))
+                candidates.append((points_for(question, added), added))
+        better = [c for c in candidates if c[0] > now]
+        if not better:
+            return None
+        best_points = max(points for points, _ in better)
+        return next(v for p, v in better if p == best_points), best_points
+    if isinstance(question, YesNoQuestion):
+        other = not value
+        other_points = points_for(question, other)
+        return (other, other_points) if other_points > now else None
+    if isinstance(question, NumberQuestion):
+        better_bands = [b for b in question.bands if b.points > now]
+        if not better_bands:
+            return None
+        band = min(better_bands, key=lambda b: b.points)
+        return band, band.points
+    return None

@@ -1,0 +1,89 @@
+"""Improvement priorities: the overall-score gain from reaching the next level of each question.
+
+A gain is computed by re-scoring the question's theme with the better answer, gates
+re-evaluated, so a step that lifts a gate shows its true worth and a step inside a capped
+theme shows none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from assess.models.answers import Answer, AnswerValue, ValidatedResponse
+from assess.models.criteria import CriteriaSet, LevelQuestion
+from assess.models.result import Priority, QuestionResult
+from assess.scoring.conditions import evaluate
+from assess.scoring.points import next_step
+from assess.scoring.themes import gate_cap, raw_theme_score
+
+_EFFORT_ORDER = {"quick": 0, "medium": 1, "long": 2}
+
+
+def _theme_score_with(
+    criteria: CriteriaSet,
+    response: ValidatedResponse,
+    visible: Mapping[str, Answer],
+    theme_id: str,
+    results: list[QuestionResult],
+    question_id: str,
+    value: AnswerValue,
+    points: float,
+) -> float:
+    raw = raw_theme_score(results, override=(question_id, points))
+    assert raw is not None
+    changed = {**visible, question_id: Answer(value=value)}
+    cap = 100.0
+    for gate in criteria.gates:
+        if gate.theme == theme_id and evaluate(gate.when, response.firm, changed) is True:
+            cap = min(cap, gate_cap(criteria, gate))
+    return min(raw, cap)
+
+
+def rank_priorities(
+    criteria: CriteriaSet,
+    response: ValidatedResponse,
+    visible: Mapping[str, Answer],
+    by_theme: Mapping[str, list[QuestionResult]],
+    caps: Mapping[str, float],
+    shares: Mapping[str, float],
+    final: Mapping[str, float | None],
+) -> list[Priority]:
+    """Every possible next step, best gain first (then quicker effort, then question order)."""
+    steps: list[tuple[float, int, int, Priority]] = []
+    order = {qid: i for i, qid in enumerate(criteria.questions)}
+    for theme_id, results in by_theme.items():
+        now = final[theme_id]
+        if now is None:
+            continue
+        share = shares[theme_id]
+        for r in results:
+            if r.status != "answered" or not r.counted or r.answer is None:
+                continue
+            question = criteria.questions[r.id]
+            step = next_step(question, r.answer)
+            if step is None:
+                continue
+            after = _theme_score_with(criteria, response, visible, theme_id, results, r.id, step.value, step.points)
+            gain = max(0.0, share * (after - now))
+            target_gain = None
+            if isinstance(question, LevelQuestion) and r.target is not None and r.target > float(r.answer):  # type: ignore[arg-type]
+                target = int(r.target)
+                reached = _theme_score_with(criteria, response, visible, theme_id, results, r.id, target, target)
+                target_gain = round(max(0.0, share * (reached - now)), 2)
+            priority = Priority(
+                rank=0,
+                question_id=r.id,
+                theme=theme_id,
+                current=r.answer,
+                next=step.shown,
+                points_now=r.points or 0.0,
+                points_next=step.points,
+                gain=round(gain, 2),
+                gain_1000=round(gain * 10, 1),
+                effort=question.effort,
+                target=r.target,
+                gain_to_target=target_gain,
+            )
+            steps.append((-gain, _EFFORT_ORDER[question.effort], order[r.id], priority))
+    steps.sort(key=lambda item: item[:3])
+    return [p.model_copy(update={"rank": i + 1}) for i, (_, _, _, p) in enumerate(steps)]

@@ -1,0 +1,265 @@
+"""Check a response against a criteria set and turn raw answers into typed ones.
+
+Every problem is collected with its location and question id: unknown ids, wrong types,
+values out of range, N/A where not allowed, missing required answers.  Pure: the caller
+supplies a locator that maps a path in the response to `file:line: path`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from assess.errors import Problem, ResponseError
+from assess.models.answers import Answer, AnswerValue, ValidatedResponse
+from assess.models.criteria import (
+    CriteriaSet,
+    LevelQuestion,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    Question,
+    SingleChoiceQuestion,
+    TextQuestion,
+    YesNoQuestion,
+)
+from assess.models.response import AnswerEntry, Response
+from assess.scoring.applicability import applicability
+
+Locator = Callable[[Sequence[str | int]], str]
+
+NA_WORDS = {"n/a", "na", "n.a.", "not applicable", "不适用", "无关"}
+YES_WORDS = {"yes", "y", "true", "是", "有", "1"}
+NO_WORDS = {"no", "n", "false", "否", "无", "没有", "0"}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class _InvalidAnswerError(ValueError):
+    """The raw value does not fit the question; the message says why and what is allowed."""
+
+
+def _clean(value: Any) -> Any:
+    """Human input tidied: full-width characters folded (NFKC), whitespace trimmed."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFKC", value).strip()
+    return value
+
+
+def is_na(value: Any) -> bool:
+    return isinstance(value, str) and _clean(value).lower() in NA_WORDS
+
+
+def allowed_values(question: Question, na_label: str = "N/A") -> list[str]:
+    """The answers a question accepts, as shown in messages and questionnaires."""
+    values: list[str]
+    if isinstance(question, LevelQuestion):
+        values = [str(d.level) for d in question.levels]
+    elif isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion):
+        values = [o.id for o in question.options]
+    elif isinstance(question, YesNoQuestion):
+        values = ["yes", "no"]
+    elif isinstance(question, NumberQuestion):
+        low = "" if question.minimum is None else f"{question.minimum:g}"
+        high = "" if question.maximum is None else f"{question.maximum:g}"
+        values = [
+            f"a {'whole ' if question.integer else ''}number"
+            + (
+                f" from {low} to {high}"
+                if low and high
+                else f" of at least {low}"
+                if low
+                else f" up to {high}"
+                if high
+                else ""
+            )
+        ]
+    else:
+        values = ["any text"]
+    if question.na_allowed:
+        values.append(na_label)
+    return values
+
+
+def _as_number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise _InvalidAnswerError("expected a number, not yes/no")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _InvalidAnswerError("expected a finite number")
+        return float(value)
+    if isinstance(value, str):
+        text = value.replace(",", "").removesuffix("%").strip()
+        if _NUMBER.match(text):
+            return float(text)
+    raise _InvalidAnswerError(f"{value!r} is not a number")
+
+
+def parse_value(question: Question, raw: Any) -> AnswerValue:
+    """The typed value of a raw answer, or _InvalidAnswerError explaining what is allowed."""
+    value = _clean(raw)
+    if isinstance(question, TextQuestion):
+        if isinstance(value, list | bool):
+            raise _InvalidAnswerError("expected text")
+        return str(value)
+    if isinstance(question, LevelQuestion):
+        number = _as_number(value)
+        if number != int(number) or not 0 <= number <= question.max_points:
+            shown = f"{number:g}"
+            raise _InvalidAnswerError(f'"{shown}" is not one of: {", ".join(allowed_values(question))}')
+        return int(number)
+    if isinstance(question, YesNoQuestion):
+        if isinstance(value, bool):
+            return value
+        word = str(value).lower()
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+        raise _InvalidAnswerError(f'"{value}" is not one of: {", ".join(allowed_values(question))}')
+    if isinstance(question, SingleChoiceQuestion):
+        return _option(question, value)
+    if isinstance(question, MultiChoiceQuestion):
+        items = value if isinstance(value, list) else [] if value == "" else re.split(r"[,，;；、\s]+", str(value))
+        chosen = [_option(question, _clean(item)) for item in items if str(item).strip()]
+        if len(set(chosen)) != len(chosen):
+            raise _InvalidAnswerError("an option is chosen twice")
+        order = [o.id for o in question.options]
+        return tuple(sorted(chosen, key=order.index))
+    if isinstance(question, NumberQuestion):
+        number = _as_number(value)
+        if question.integer and number != int(number):
+            raise _InvalidAnswerError(f"{number:g} is not a whole number")
+        if (question.minimum is not None and number < question.minimum) or (
+            question.maximum is not None and number > question.maximum
+        ):
+            raise _InvalidAnswerError(f"{number:g} is out of range: expected {allowed_values(question)[0]}")
+        return int(number) if question.integer else number
+    raise _InvalidAnswerError("unknown question kind")  # pragma: no cover - the models forbid it
+
+
+def _option(question: SingleChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
+    if isinstance(value, (bool, list)):
+        raise _InvalidAnswerError(f"expected one of: {', '.join(allowed_values(question))}")
+    text = str(value)
+    ids = {o.id.lower(): o.id for o in question.options}
+    if text.lower() in ids:
+        return ids[text.lower()]
+    raise _InvalidAnswerError(f'"{text}" is not one of: {", ".join(allowed_values(question))}')
+
+
+class _Validator:
+    def __init__(self, criteria: CriteriaSet, response: Response, locate: Locator) -> None:
+        self.criteria = criteria
+        self.response = response
+        self.locate = locate
+        self.problems: list[Problem] = []
+        self.invalid: set[str] = set()
+
+    def add(self, path: Sequence[str | int], message: str, qid: str | None = None, severity: str = "error") -> None:
+        self.problems.append(Problem(self.locate(path), message, qid, severity))
+        if qid is not None and severity == "error":
+            self.invalid.add(qid)
+
+    def run(self) -> dict[str, Answer]:
+        self._check_profile()
+        answers = {qid: a for qid, entry in self.response.answers.items() if (a := self._answer(qid, entry))}
+        applies = applicability(self.criteria, self.response.firm, answers)
+        final = self.response.status == "final"
+        for qid, question in self.criteria.questions.items():
+            if not applies[qid]:
+                if qid in answers:
+                    self.add(
+                        ["answers", qid],
+                        "this question does not apply to this firm; the answer is ignored",
+                        qid,
+                        "warning",
+                    )
+                continue
+            if qid not in answers and question.required and qid not in self.invalid:
+                self.add(
+                    ["answers"],
+                    f"{qid}: required answer missing" + ("" if final else " (draft)"),
+                    qid,
+                    "error" if final else "warning",
+                )
+        return answers
+
+    def _check_profile(self) -> None:
+        firm = self.response.firm
+        c = self.criteria
+        if self.response.criteria is not None and self.response.criteria != c.id:
+            self.add(["criteria"], f"this response is for criteria set '{self.response.criteria}', not '{c.id}'")
+        if firm.industry not in c.industry_ids():
+            self.add(
+                ["firm", "industry"],
+                f"unknown industry '{firm.industry}'; one of: " + ", ".join(sorted(c.industry_ids())),
+            )
+        for i, market in enumerate(firm.markets):
+            if market not in c.market_ids():
+                self.add(
+                    ["firm", "markets", i], f"unknown market '{market}'; one of: " + ", ".join(sorted(c.market_ids()))
+                )
+
+    def _answer(self, qid: str, entry: AnswerEntry) -> Answer | None:
+        question = self.criteria.questions.get(qid)
+        if question is None:
+            close = difflib.get_close_matches(qid, list(self.criteria.questions), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            self.add(["answers", qid], f"unknown question id '{qid}'{hint}", qid)
+            return None
+        if entry.value is None or (isinstance(entry.value, str) and not entry.value.strip()):
+            if entry.target is not None or entry.note:
+                self.add(
+                    ["answers", qid], "a note or target without an answer; it is kept but not scored", qid, "warning"
+                )
+            return None
+        self._check_target(qid, question, entry)
+        if is_na(entry.value):
+            if not question.na_allowed:
+                self.add(
+                    ["answers", qid],
+                    f"N/A is not allowed here; answer one of: {', '.join(allowed_values(question))}",
+                    qid,
+                )
+                return None
+            if self.criteria.na_policy.na_requires_note and not (entry.note or "").strip():
+                self.add(["answers", qid], "N/A needs a note saying why the question does not apply", qid)
+                return None
+            return Answer(na=True, note=entry.note)
+        try:
+            value = parse_value(question, entry.value)
+        except _InvalidAnswerError as exc:
+            self.add(["answers", qid], str(exc), qid)
+            return None
+        return Answer(value=value, note=entry.note, target=entry.target)
+
+    def _check_target(self, qid: str, question: Question, entry: AnswerEntry) -> None:
+        if entry.target is None:
+            return
+        if not isinstance(question, LevelQuestion):
+            self.add(["answers", qid, "target"], "a target can only be set on a maturity-level question", qid)
+        elif entry.target != int(entry.target) or not 0 <= entry.target <= question.max_points:
+            self.add(["answers", qid, "target"], f"target must be a level from 0 to {int(question.max_points)}", qid)
+
+
+def validate_response(
+    criteria: CriteriaSet, response: Response, locate: Locator, source: str = ""
+) -> ValidatedResponse:
+    """Typed answers, or a ResponseError listing every problem with its question id."""
+    validator = _Validator(criteria, response, locate)
+    answers = validator.run()
+    errors = [p for p in validator.problems if p.severity == "error"]
+    if errors:
+        name = source or "the response"
+        raise ResponseError(f"{name} does not fit criteria set {criteria.id} ({len(errors)} problems)", errors)
+    return ValidatedResponse(
+        criteria_id=criteria.id,
+        status=response.status,
+        firm=response.firm,
+        answers=answers,
+        source=source,
+        warnings=tuple(p for p in validator.problems if p.severity == "warning"),
+    )

@@ -1,0 +1,113 @@
+"""The CLI through typer's runner: output, JSON, exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from assess.cli.app import app
+from tests.conftest import MINI, firm, write_yaml
+
+runner = CliRunner()
+GOOD = {"A-01": 3, "A-02": "some", "A-03": True, "B-01": 2, "B-02": ["x", "z"], "B-03": 2, "B-04": False}
+
+
+def response_file(tmp_path: Path, name: str, answers: dict[str, object], **extra: object) -> Path:
+    data = {"firm": {**firm(), "assessment_date": "2026-11-01"}, "answers": answers, **extra}
+    return write_yaml(tmp_path / name, data)
+
+
+def test_score_json_is_stable_and_complete(tmp_path: Path) -> None:
+    path = response_file(tmp_path, "a.yaml", GOOD)
+    first = runner.invoke(app, ["score", str(path), "-c", str(MINI), "--format", "json"])
+    second = runner.invoke(app, ["score", str(path), "-c", str(MINI), "--format", "json"])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout
+    [result] = json.loads(first.stdout)
+    assert result["overall"] == 70.83
+    assert [t["id"] for t in result["themes"]] == ["alpha", "beta"]
+    assert result["criteria"]["id"] == "mini"
+
+
+def test_score_table_shows_themes_and_priorities(tmp_path: Path) -> None:
+    path = response_file(tmp_path, "a.yaml", GOOD)
+    result = runner.invoke(app, ["score", str(path), "-c", str(MINI)])
+    assert result.exit_code == 0
+    for text in ("Alpha", "Beta", "70.8", "708", "Award readiness: ready", "Top priorities", "B-01"):
+        assert text in result.stdout
+
+
+def test_bad_response_exits_1_and_names_every_problem(tmp_path: Path) -> None:
+    path = response_file(tmp_path, "bad.yaml", {**GOOD, "Q-404": 1, "A-01": 11})
+    result = runner.invoke(app, ["score", str(path), "-c", str(MINI)])
+    assert result.exit_code == 1
+    assert "Q-404" in result.stderr and "unknown question id" in result.stderr
+    assert "A-01" in result.stderr and '"11" is not one of: 0, 1, 2, 3, 4' in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    good = response_file(tmp_path, "good.yaml", GOOD)
+    bad = response_file(tmp_path, "bad.yaml", {**GOOD, "A-01": "lots"})
+    result = runner.invoke(app, ["score", str(bad), str(good), "-c", str(MINI), "-f", "json"])
+    assert result.exit_code == 1
+    assert len(json.loads(result.stdout)) == 1
+
+
+def test_validate(tmp_path: Path) -> None:
+    good = response_file(tmp_path, "good.yaml", GOOD)
+    ok = runner.invoke(app, ["validate", str(good), "-c", str(MINI)])
+    assert ok.exit_code == 0 and "good.yaml: valid" in ok.stdout
+    draft = response_file(tmp_path, "draft.yaml", {"A-01": 1}, status="draft")
+    warned = runner.invoke(app, ["validate", str(draft), "-c", str(MINI)])
+    assert warned.exit_code == 0 and "required answer missing (draft)" in warned.stderr
+
+
+def test_usage_error_exits_2() -> None:
+    assert runner.invoke(app, ["score", "--format", "xml", "x.yaml"]).exit_code == 2
+    assert runner.invoke(app, ["no-such-command"]).exit_code == 2
+
+
+def test_criteria_check_reports_planted_mistakes_with_locations(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(MINI, broken)
+    theme = broken / "themes" / "alpha.yaml"
+    data = yaml.safe_load(theme.read_text(encoding="utf-8"))
+    del data["questions"][1]["options"][2]["points"]
+    data["questions"][0]["levels"][2]["text"] = {"zh": "成文"}
+    data["questions"][2]["id"] = "A-01"
+    theme.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = runner.invoke(app, ["criteria", "check", str(broken)])
+    assert result.exit_code == 1
+    assert "themes/alpha.yaml:" in result.stdout
+    assert "questions[1].options[2]: points missing" in result.stdout
+    assert "questions[0].levels[2].text: en missing" in result.stdout
+
+
+def test_criteria_check_cross_references(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(MINI, broken)
+    set_file = broken / "set.yaml"
+    text = set_file.read_text(encoding="utf-8")
+    text = text.replace("when: {question: B-04, equals: true}", "when: {question: B-40, equals: true}")
+    text = text.replace("theme_weights: {alpha: 1, beta: 3}", "theme_weights: {alpha: 1}")
+    set_file.write_text(text, encoding="utf-8")
+    (broken / "themes" / "beta.yaml").write_text(
+        (broken / "themes" / "beta.yaml").read_text(encoding="utf-8").replace("id: B-02", "id: A-01"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["criteria", "check", str(broken)])
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "refers to unknown question 'B-40'" in out
+    assert "profiles.results.theme_weights: no weight for theme 'beta'" in out
+    assert "A-01 is also used in theme 'alpha'" in out
+
+
+def test_criteria_check_passes_on_the_fixture() -> None:
+    result = runner.invoke(app, ["criteria", "check", str(MINI)])
+    assert result.exit_code == 0 and "mini 0.1" in result.stdout

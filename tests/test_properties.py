@@ -1,0 +1,81 @@
+"""Invariants of scoring for any answers: ranges hold and a better answer never lowers a score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assess.api import load_criteria
+from assess.models.answers import ValidatedResponse
+from assess.models.criteria import CriteriaSet
+from assess.models.response import Response
+from assess.scoring.engine import score
+from assess.scoring.points import next_step
+from assess.validation import validate_response
+from tests.conftest import MINI
+from tests.strategies import responses
+
+SETS = {"mini": load_criteria(MINI), "default": load_criteria()}
+PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _validated(criteria: CriteriaSet, data: dict[str, Any]) -> ValidatedResponse:
+    return validate_response(criteria, Response.model_validate(data), lambda path: str(path))
+
+
+def _rule_inputs(criteria: CriteriaSet) -> set[str]:
+    """Questions some applicability rule reads: changing those may change what is asked."""
+    found: set[str] = set()
+    for question in criteria.questions.values():
+        if question.applies_if is not None:
+            found |= question.applies_if.referenced_questions()
+    return found
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data(), set_name=st.sampled_from(sorted(SETS)))
+def test_scores_stay_in_range(data: st.DataObject, set_name: str) -> None:
+    criteria = SETS[set_name]
+    result = score(criteria, _validated(criteria, data.draw(responses(criteria))))
+    assert result.overall is not None and 0 <= result.overall <= 100
+    assert result.overall_1000 is not None and 0 <= result.overall_1000 <= 1000
+    assert 0 <= result.completeness <= 1
+    for theme in result.themes:
+        assert theme.score is None or 0 <= theme.score <= 100
+    for priority in result.priorities:
+        assert priority.gain >= 0
+    assert [p.rank for p in result.priorities] == list(range(1, len(result.priorities) + 1))
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data(), set_name=st.sampled_from(sorted(SETS)))
+def test_raising_one_answer_never_lowers_a_score(data: st.DataObject, set_name: str) -> None:
+    criteria = SETS[set_name]
+    response = data.draw(responses(criteria, complete=True))
+    candidates = [
+        qid
+        for qid, value in response["answers"].items()
+        if criteria.questions[qid].scored and qid not in _rule_inputs(criteria)
+    ]
+    if not candidates:
+        return
+    qid = data.draw(st.sampled_from(sorted(candidates)))
+    question = criteria.questions[qid]
+    before_response = _validated(criteria, response)
+    answer = before_response.answers[qid]
+    assert answer.value is not None
+    step = next_step(question, answer.value)
+    if step is None:
+        return
+    raised = {
+        **response,
+        "answers": {**response["answers"], qid: list(step.value) if isinstance(step.value, tuple) else step.value},
+    }
+    before = score(criteria, before_response)
+    after = score(criteria, _validated(criteria, raised))
+    assert after.overall is not None and before.overall is not None
+    assert after.overall >= before.overall - 1e-6
+    for theme_before, theme_after in zip(before.themes, after.themes, strict=True):
+        assert (theme_after.score or 0) >= (theme_before.score or 0) - 1e-6

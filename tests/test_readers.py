@@ -1,0 +1,118 @@
+"""Untrusted response files: encodings, line ends, hostile YAML, and located messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assess.errors import InputFileError, ResponseError, UserError
+from assess.models.criteria import CriteriaSet
+from assess.readers.response_file import read_response
+from assess.readers.safe_yaml import load_yaml
+
+GOOD = """\
+firm:
+  name: 宁波示例工艺品有限公司
+  industry: crafts
+  markets: [eu]
+  assessment_date: 2026-11-01
+answers:
+  A-01: 3
+  A-02: some
+  A-03: yes
+  B-01: 2
+  B-02: [x, z]
+  B-03: 2
+  B-04: false
+"""
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def messages(exc: UserError) -> list[str]:
+    return [str(p) for p in exc.problems]
+
+
+def test_utf8_yaml_loads(tmp_path: Path, mini: CriteriaSet) -> None:
+    response = read_response(write(tmp_path, "firm.yaml", GOOD.encode()), mini)
+    assert response.firm.name == "宁波示例工艺品有限公司"
+    assert response.answers["A-03"].value is True  # "yes" is a string in YAML 1.2, read as yes by the question
+
+
+def test_bom_and_crlf_load(tmp_path: Path, mini: CriteriaSet) -> None:
+    data = b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode()
+    response = read_response(write(tmp_path, "firm.yaml", data), mini)
+    assert response.answers["A-01"].value == 3
+
+
+def test_json_loads_too(tmp_path: Path, mini: CriteriaSet) -> None:
+    import yaml
+
+    data = yaml.safe_load(GOOD)
+    data["firm"]["assessment_date"] = "2026-11-01"
+    response = read_response(write(tmp_path, "firm.json", json.dumps(data).encode()), mini)
+    assert response.answers["B-02"].value == ("x", "z")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("empty.yaml", b"  \n\n", "empty.yaml: the file is empty"),
+        ("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary.yaml: this looks like a binary file"),
+        ("gbk.yaml", "firm:\n  name: 宁波公司\n".encode("gbk"), "gbk.yaml: line 2: the text is not UTF-8"),
+        (
+            "dup.yaml",
+            GOOD.replace("  A-02: some\n", "  A-02: some\n  A-01: 1\n").encode(),
+            "dup.yaml:9: the key 'A-01' is given twice (first on line 7)",
+        ),
+        ("bomb.yaml", b"a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "aliases (*name) are not allowed"),
+        ("tag.yaml", b"firm: !!python/object/apply:os.system ['echo hi']\n", "is not allowed"),
+        ("syntax.yaml", b"firm: [unclosed\n", "syntax.yaml:2: invalid YAML"),
+        ("dup.json", b'{"firm": {}, "firm": {}}', "dup.json: the key 'firm' is given twice"),
+        ("list.yaml", b"- a\n- b\n", "expected a mapping with 'firm' and 'answers' at the top"),
+    ],
+)
+def test_unreadable_files_get_one_clear_message(
+    tmp_path: Path, mini: CriteriaSet, name: str, data: bytes, expected: str
+) -> None:
+    with pytest.raises(UserError) as info:
+        read_response(write(tmp_path, name, data), mini)
+    assert len(info.value.problems) == 1
+    assert expected in messages(info.value)[0]
+
+
+def test_missing_file(tmp_path: Path, mini: CriteriaSet) -> None:
+    with pytest.raises(InputFileError, match="no such file"):
+        read_response(tmp_path / "nope.yaml", mini)
+
+
+def test_problems_name_line_path_and_question(tmp_path: Path, mini: CriteriaSet) -> None:
+    text = GOOD.replace("A-01: 3", "A-01: 9").replace("B-01: 2", "B-01: 2\n  C-77: 1")
+    with pytest.raises(ResponseError) as info:
+        read_response(write(tmp_path, "firm.yaml", text.encode()), mini)
+    assert messages(info.value) == [
+        'firm.yaml:7: answers.A-01: "9" is not one of: 0, 1, 2, 3, 4',
+        "firm.yaml:11: answers.C-77: unknown question id 'C-77'",
+    ]
+
+
+def test_profile_problems_are_located(tmp_path: Path, mini: CriteriaSet) -> None:
+    text = GOOD.replace("  industry: crafts\n", "  industry: crafts\n  credit_code: 91330200MA2XXXXX1A\n  color: red\n")
+    with pytest.raises(ResponseError) as info:
+        read_response(write(tmp_path, "firm.yaml", text.encode()), mini)
+    assert messages(info.value) == [
+        "firm.yaml:4: firm.credit_code: the check character is wrong (GB 32100 gives G, the code has A)",
+        "firm.yaml:2: firm: unknown key 'color'",
+    ]
+
+
+def test_yaml_12_booleans_keep_norway_a_string() -> None:
+    data, lines = load_yaml("markets: [NO, no, yes]\nflag: true\n", "t.yaml")
+    assert data == {"markets": ["NO", "no", "yes"], "flag": True}
+    assert lines[("flag",)] == 2

@@ -1,0 +1,150 @@
+"""Scoring on the mini set, with every expected number worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from assess.models.criteria import CriteriaSet, NaPolicy
+from assess.scoring.engine import score
+from tests.conftest import GOOD_ANSWERS, Build
+
+
+def test_theme_and_overall_scores_match_hand_computation(mini: CriteriaSet, build: Build) -> None:
+    result = score(mini, build(GOOD_ANSWERS))
+    # alpha: A-01 w2 3/4, A-02 w1 2/4, A-03 w1 1/1 -> (1.5 + 0.5 + 1) / 4 = 75
+    assert result.theme("alpha").score == 75.0
+    # beta: B-01 2 in [1,5) -> 2/4, B-02 x+z = 3 (cap 3) -> 3/3, B-03 2/4 -> (0.5 + 1 + 0.5) / 3 = 66.67
+    assert result.theme("beta").score == pytest.approx(66.67)
+    # even profile: (75 + 66.667) / 2 = 70.83; 1000-point scale x10
+    assert result.overall == pytest.approx(70.83)
+    assert result.overall_1000 == pytest.approx(708.33)
+    assert result.band == "mid"
+    assert result.completeness == 1.0
+    assert not result.provisional
+    assert result.readiness.verdict == "ready"
+
+
+def test_profile_changes_weights(mini: CriteriaSet, build: Build) -> None:
+    result = score(mini, build(GOOD_ANSWERS), profile="results")
+    # (75 * 1 + 66.667 * 3) / 4 = 68.75
+    assert result.overall == pytest.approx(68.75)
+    assert result.criteria.profile == "results"
+
+
+def test_priorities_rank_by_overall_gain(mini: CriteriaSet, build: Build) -> None:
+    result = score(mini, build(GOOD_ANSWERS))
+    ranked = [(p.question_id, p.gain) for p in result.priorities]
+    # B-01 to the <1 band: beta (1 + 1 + 0.5)/3 = 83.33, +16.67 * 0.5 = 8.33
+    # A-01 3->4: alpha (2 + 0.5 + 1)/4 = 87.5, +12.5 * 0.5 = 6.25; A-02 some->full: the same, later in order
+    # B-03 2->3: beta (0.5 + 1 + 0.75)/3 = 75, +8.33 * 0.5 = 4.17
+    assert ranked == [("B-01", 8.33), ("A-01", 6.25), ("A-02", 6.25), ("B-03", 4.17)]
+    top = result.priorities[0]
+    assert (top.current, top.next, top.points_now, top.points_next) == (2.0, "<1", 2.0, 4.0)
+
+
+def test_gap_to_target(mini: CriteriaSet, build: Build) -> None:
+    answers = {**GOOD_ANSWERS, "A-01": {"value": 1, "target": 3}}
+    result = score(mini, build(answers))
+    a01 = next(p for p in result.priorities if p.question_id == "A-01")
+    # alpha now (2*1/4 + 0.5 + 1)/4 = 50; at level 3: 75 -> +25 * 0.5 = 12.5
+    assert a01.gain_to_target == 12.5
+    assert a01.gain == 6.25  # one level: (2*2/4 + 1.5)/4 = 62.5 -> +12.5 * 0.5
+
+
+def test_gate_caps_theme_and_lifting_it_is_the_top_priority(mini: CriteriaSet, build: Build) -> None:
+    result = score(mini, build({**GOOD_ANSWERS, "A-01": 0}))
+    alpha = result.theme("alpha")
+    # raw (0 + 0.5 + 1)/4 = 37.5, capped at level 1 of 4 = 25
+    assert (alpha.raw_score, alpha.score, alpha.gates) == (37.5, 25.0, ["G1"])
+    gains = {p.question_id: p.gain for p in result.priorities}
+    # A-01 0->1 lifts the gate: raw (0.5 + 0.5 + 1)/4 = 50 -> +25 * 0.5 = 12.5
+    assert gains["A-01"] == 12.5
+    # A-02 some->full only raises the raw score, still capped at 25: no gain
+    assert gains["A-02"] == 0.0
+    assert result.priorities[0].question_id == "A-01"
+
+
+def test_band_gate_caps_band_but_not_score(mini: CriteriaSet, build: Build) -> None:
+    answers = {"A-01": 4, "A-02": "full", "A-03": True, "B-01": 12, "B-02": ["x", "y"], "B-03": 4, "B-04": False}
+    result = score(mini, build(answers))
+    # alpha 100; beta (0 + 1 + 1)/3 = 66.67; overall 83.33 would be "high", G2 caps the band at "mid"
+    assert result.overall == pytest.approx(83.33)
+    assert result.band == "mid"
+    assert result.band_capped_by == ["G2"]
+
+
+def test_na_within_budget_leaves_the_denominator(mini: CriteriaSet, build: Build) -> None:
+    answers = {**GOOD_ANSWERS, "A-03": {"value": "N/A", "note": "no scheme exists for crafts"}}
+    result = score(mini, build(answers))
+    # A-03 weight 1 <= 25 % of 4: excluded -> (1.5 + 0.5) / 3 = 66.67
+    assert result.question("A-03").status == "na"
+    assert result.theme("alpha").score == pytest.approx(66.67)
+
+
+def test_na_beyond_the_budget_counts_as_zero(mini: CriteriaSet, build: Build) -> None:
+    strict = mini.model_copy(update={"na_policy": NaPolicy(max_na_share=0.2)})
+    answers = {**GOOD_ANSWERS, "A-03": {"value": "n/a", "note": "not relevant"}}
+    result = score(strict, build(answers, criteria=strict))
+    # budget 0.2 * 4 = 0.8 < weight 1: counted as zero -> (1.5 + 0.5 + 0) / 4 = 50
+    assert result.question("A-03").status == "na_over_limit"
+    assert result.theme("alpha").score == 50.0
+
+
+def test_inapplicable_question_leaves_the_score(mini: CriteriaSet, build: Build) -> None:
+    answers = {k: v for k, v in GOOD_ANSWERS.items() if k != "B-03"}
+    result = score(mini, build(answers, markets=["us"]))
+    # B-03 applies to EU exporters only: beta (0.5 + 1) / 2 = 75
+    assert result.question("B-03").status == "inapplicable"
+    assert result.theme("beta").score == 75.0
+    assert result.theme("beta").applicable == 3
+
+
+def test_veto_reported_without_hiding_the_score(mini: CriteriaSet, build: Build) -> None:
+    clean = score(mini, build(GOOD_ANSWERS))
+    vetoed = score(mini, build({**GOOD_ANSWERS, "B-04": True}))
+    assert vetoed.overall == clean.overall
+    assert vetoed.readiness.verdict == "vetoed"
+    assert [v.status for v in vetoed.vetoes] == ["triggered"]
+    assert vetoed.readiness.reasons[0].code == "veto"
+
+
+def test_draft_is_provisional_and_unanswered_counts_zero(mini: CriteriaSet, build: Build) -> None:
+    result = score(mini, build({"A-01": 3}, status="draft"))
+    # 1 of 7 applicable non-text questions answered
+    assert result.completeness == pytest.approx(1 / 7, abs=1e-4)
+    assert result.provisional
+    assert result.readiness.verdict == "undetermined"
+    # alpha: (2 * 3/4) / 4 = 37.5 ; beta: nothing earned = 0
+    assert result.theme("alpha").score == 37.5
+    assert result.theme("beta").score == 0.0
+    assert {v.status for v in result.vetoes} == {"unknown"}
+
+
+def test_not_ready_and_near(mini: CriteriaSet, build: Build) -> None:
+    low = score(mini, build({**GOOD_ANSWERS, "A-01": 1, "A-02": "none", "B-03": 0}))
+    # alpha (2*1/4 + 0 + 1)/4 = 37.5 (below the floor of 40), beta (0.5 + 1 + 0)/3 = 50 -> overall 43.75
+    assert low.overall == pytest.approx(43.75)
+    assert low.readiness.verdict == "not_ready"
+    codes = [(r.code, r.subject) for r in low.readiness.reasons]
+    assert codes == [("overall_below", None), ("theme_below_floor", "alpha")]
+    near = score(mini, build({**GOOD_ANSWERS, "A-01": 2, "B-03": 0}))
+    # alpha 62.5, beta (0.5 + 1 + 0)/3 = 50 -> overall 56.25: 3.75 below 60, within the 5-point margin
+    assert near.overall == pytest.approx(56.25)
+    assert near.readiness.verdict == "near"
+
+
+def test_unknown_profile_is_a_user_error(mini: CriteriaSet, build: Build) -> None:
+    from assess.errors import UserError
+
+    with pytest.raises(UserError, match="Unknown weighting profile 'nope'"):
+        score(mini, build(GOOD_ANSWERS), profile="nope")
+
+
+def test_result_names_criteria_by_id_version_and_hash(mini: CriteriaSet, build: Build) -> None:
+    result = score(mini, build(GOOD_ANSWERS))
+    assert (result.criteria.id, result.criteria.version) == ("mini", "0.1")
+    assert result.criteria.content_hash.startswith("sha256:") and len(result.criteria.content_hash) == 71
+    changed = mini.model_copy(update={"version": "0.2"})
+    from assess.readers.criteria_files import content_hash
+
+    assert content_hash(changed) != content_hash(mini)

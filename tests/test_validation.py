@@ -1,0 +1,107 @@
+"""Responses checked against criteria: every problem at once, each with its question id."""
+
+from __future__ import annotations
+
+import pytest
+
+from assess.errors import ResponseError
+from assess.models.criteria import CriteriaSet
+from assess.validation import parse_value
+from tests.conftest import GOOD_ANSWERS, Build
+
+
+def problems_of(build: Build, answers: dict[str, object], **kwargs: object) -> list[tuple[str | None, str]]:
+    with pytest.raises(ResponseError) as info:
+        build(answers, **kwargs)
+    return [(p.question_id, p.message) for p in info.value.problems]
+
+
+def test_good_response_validates(build: Build) -> None:
+    response = build(GOOD_ANSWERS)
+    assert response.answers["B-02"].value == ("x", "z")
+    assert response.answers["A-03"].value is True
+    assert response.warnings == ()
+
+
+def test_unknown_id_and_out_of_range_are_both_reported(build: Build) -> None:
+    answers = {**GOOD_ANSWERS, "Z-99": 2, "A01": 1, "A-01": 7}
+    problems = problems_of(build, answers)
+    assert ("Z-99", "unknown question id 'Z-99'") in problems
+    assert ("A01", "unknown question id 'A01' (did you mean A-01?)") in problems
+    assert ("A-01", '"7" is not one of: 0, 1, 2, 3, 4') in problems
+    assert len(problems) == 3
+
+
+def test_wrong_types_name_the_allowed_values(build: Build) -> None:
+    answers = {**GOOD_ANSWERS, "A-02": "maybe", "A-03": "perhaps", "B-01": "lots", "B-02": ["x", "w"]}
+    problems = dict(problems_of(build, answers))
+    assert problems["A-02"] == '"maybe" is not one of: none, some, full'
+    assert problems["A-03"] == '"perhaps" is not one of: yes, no, N/A'
+    assert problems["B-01"] == "'lots' is not a number"
+    assert problems["B-02"] == '"w" is not one of: x, y, z'
+
+
+def test_number_range(build: Build) -> None:
+    assert dict(problems_of(build, {**GOOD_ANSWERS, "B-01": 140}))["B-01"] == (
+        "140 is out of range: expected a number from 0 to 100"
+    )
+
+
+def test_na_rules(build: Build) -> None:
+    problems = dict(problems_of(build, {**GOOD_ANSWERS, "A-01": "N/A", "A-03": "不适用"}))
+    assert problems["A-01"].startswith("N/A is not allowed here")
+    assert problems["A-03"] == "N/A needs a note saying why the question does not apply"
+
+
+def test_missing_required_answers_in_a_final_response(build: Build) -> None:
+    answers = {k: v for k, v in GOOD_ANSWERS.items() if k not in ("A-02", "B-04")}
+    problems = problems_of(build, answers)
+    assert ("A-02", "A-02: required answer missing") in problems
+    assert ("B-04", "B-04: required answer missing") in problems
+
+
+def test_missing_answers_in_a_draft_are_warnings(build: Build) -> None:
+    response = build({"A-01": 2}, status="draft")
+    assert {w.question_id for w in response.warnings} == {"A-02", "A-03", "B-01", "B-02", "B-03", "B-04"}
+
+
+def test_inapplicable_answer_is_a_warning_and_ignored(build: Build) -> None:
+    response = build(GOOD_ANSWERS, markets=["us"])
+    assert [(w.question_id, w.severity) for w in response.warnings] == [("B-03", "warning")]
+
+
+def test_unknown_industry_and_market(build: Build) -> None:
+    problems = [m for _, m in problems_of(build, GOOD_ANSWERS, industry="mining", markets=["eu", "mars"])]
+    assert problems == [
+        "unknown industry 'mining'; one of: crafts, food",
+        "unknown market 'mars'; one of: eu, us",
+    ]
+
+
+def test_target_only_on_level_questions(build: Build) -> None:
+    problems = dict(
+        problems_of(build, {**GOOD_ANSWERS, "A-02": {"value": "some", "target": 3}, "A-01": {"value": 2, "target": 9}})
+    )
+    assert problems["A-02"] == "a target can only be set on a maturity-level question"
+    assert problems["A-01"] == "target must be a level from 0 to 4"
+
+
+@pytest.mark.parametrize(
+    ("qid", "raw", "expected"),
+    [
+        ("A-01", "３", 3),  # full-width digit
+        ("A-01", " 2 ", 2),
+        ("A-01", 4.0, 4),
+        ("A-02", "FULL", "full"),
+        ("A-03", "是", True),
+        ("A-03", "No", False),
+        ("B-01", "0.8%", 0.8),
+        ("B-01", "１.５", 1.5),
+        ("B-02", "x, y", ("x", "y")),
+        ("B-02", "z，x", ("x", "z")),
+    ],
+)
+def test_human_input_is_read_where_the_intent_is_clear(
+    mini: CriteriaSet, qid: str, raw: object, expected: object
+) -> None:
+    assert parse_value(mini.questions[qid], raw) == expected
