@@ -166,6 +166,12 @@ class _Checker:
         self._check_ids(theme, f"{'.'.join(map(str, path))}.options", [o.id for o in q.options])
         if q.weight > 0 and q.max_points <= 0:
             self.error(theme, [*path, "options"], "no option has points above 0", q.id)
+        if isinstance(q, SingleChoiceQuestion):
+            for j, option in enumerate(q.options):
+                if option.exclusive:
+                    self.error(
+                        theme, [*path, "options", j, "exclusive"], "'exclusive' is for multiple choice only", q.id
+                    )
         if isinstance(q, MultiChoiceQuestion) and q.cap is not None:
             total = sum(o.points for o in q.options)
             if q.cap > total:

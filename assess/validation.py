@@ -126,6 +126,9 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
         chosen = [_option(question, _clean(item)) for item in items if str(item).strip()]
         if len(set(chosen)) != len(chosen):
             raise _InvalidAnswerError("an option is chosen twice")
+        exclusive = [o.id for o in question.options if o.exclusive and o.id in chosen]
+        if exclusive and len(chosen) > 1:
+            raise _InvalidAnswerError(f'"{exclusive[0]}" cannot be combined with other options')
         order = [o.id for o in question.options]
         return tuple(sorted(chosen, key=order.index))
     if isinstance(question, NumberQuestion):

@@ -24,7 +24,10 @@ def value_strategy(question: Question) -> st.SearchStrategy[Any]:
     if isinstance(question, SingleChoiceQuestion):
         return st.sampled_from([o.id for o in question.options])
     if isinstance(question, MultiChoiceQuestion):
-        return st.lists(st.sampled_from([o.id for o in question.options]), unique=True)
+        exclusive = {o.id for o in question.options if o.exclusive}
+        return st.lists(st.sampled_from([o.id for o in question.options]), unique=True).map(
+            lambda ids: ids if len(ids) <= 1 else [i for i in ids if i not in exclusive]
+        )
     if isinstance(question, YesNoQuestion):
         return st.booleans()
     if isinstance(question, NumberQuestion):

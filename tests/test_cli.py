@@ -111,3 +111,27 @@ def test_criteria_check_cross_references(tmp_path: Path) -> None:
 def test_criteria_check_passes_on_the_fixture() -> None:
     result = runner.invoke(app, ["criteria", "check", str(MINI)])
     assert result.exit_code == 0 and "mini 0.1" in result.stdout
+
+
+def test_criteria_check_catches_mistakes_planted_in_a_copy_of_the_default_set(tmp_path: Path) -> None:
+    from assess.api import criteria_root
+
+    copy = tmp_path / "criteria" / "mine"
+    shutil.copytree(criteria_root() / "ningbo-export-quality", copy)
+    tbt = copy / "themes" / "tbt.yaml"
+    data = yaml.safe_load(tbt.read_text(encoding="utf-8"))
+    data["questions"][3]["levels"][1].pop("advice")
+    data["questions"][0]["weight"] = -1
+    tbt.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    set_file = copy / "set.yaml"
+    set_file.write_text(set_file.read_text(encoding="utf-8").replace("question: QC-03", "question: QC-33"), "utf-8")
+    result = runner.invoke(app, ["criteria", "check", str(tmp_path / "criteria")])
+    assert result.exit_code == 1
+    assert "themes/tbt.yaml" in result.stdout and "questions[0].weight" in result.stdout
+    fixed = yaml.safe_load(tbt.read_text(encoding="utf-8"))
+    fixed["questions"][0]["weight"] = 2
+    tbt.write_text(yaml.safe_dump(fixed, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = runner.invoke(app, ["criteria", "check", str(tmp_path / "criteria")])
+    assert result.exit_code == 1
+    assert "questions[3].levels[1]: advice missing: say how to reach the next level" in result.stdout
+    assert "set.yaml" in result.stdout and "refers to unknown question 'QC-33'" in result.stdout

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from assess import api
+from assess.cli.console import out
 from assess.cli.criteria_cmds import criteria_app
 from assess.cli.errors import print_problems, report_user_error, user_errors
 from assess.cli.tables import firm_table, league_table, priorities_table
@@ -26,7 +26,6 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(criteria_app, name="criteria")
-out = Console(highlight=False, soft_wrap=True)
 
 
 class OutputFormat(StrEnum):

@@ -6,16 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from assess import api
+from assess.cli.console import out
 from assess.cli.errors import print_problems, user_errors
 from assess.cli.tables import criteria_table
 from assess.models.common import Lang
 
 criteria_app = typer.Typer(help="List, show and check criteria sets.", no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
 
 
 @criteria_app.command("list")

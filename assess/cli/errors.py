@@ -9,9 +9,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from assess.cli.console import err
 from assess.errors import Problem, UserError
-
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_problems(problems: list[Problem], console: Console = err) -> None:

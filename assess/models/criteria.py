@@ -51,6 +51,7 @@ class Option(StrictModel):
     text: Text
     points: float = Field(ge=0)
     advice: Text | None = None
+    exclusive: bool = False  # multiple choice: this option ("none") cannot be combined with others
 
 
 class NumberBand(StrictModel):

@@ -71,11 +71,12 @@ def _next(question: Question, value: AnswerValue) -> tuple[AnswerValue | NumberB
         step = min(better_options, key=lambda o: o.points)
         return step.id, step.points
     if isinstance(question, MultiChoiceQuestion):
-        chosen = value if isinstance(value, tuple) else ()
+        exclusive = {o.id for o in question.options if o.exclusive}
+        chosen = tuple(c for c in value if c not in exclusive) if isinstance(value, tuple) else ()
         order = [o.id for o in question.options]
         candidates: list[tuple[float, AnswerValue]] = []
         for option in question.options:
-            if option.id not in chosen:
+            if option.id not in chosen and not option.exclusive:
                 added = tuple(sorted((*chosen, option.id), key=order.index))
                 candidates.append((points_for(question, added), added))
         better = [c for c in candidates if c[0] > now]
