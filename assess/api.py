@@ -11,10 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assess.errors import CriteriaError
+from assess.errors import Problem, UserError
 from assess.models.answers import ValidatedResponse
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
+from assess.paths import data_dir
 from assess.readers.criteria_files import LoadedCriteria, find_criteria_sets, inspect_criteria
 from assess.readers.criteria_files import load_criteria as _load_criteria_folder
 from assess.readers.response_file import read_response, response_files
@@ -35,23 +36,14 @@ __all__ = [
 ]
 
 DEFAULT_SET = "ningbo-export-quality"
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def _data_dir(name: str) -> Path:
-    """A data folder: beside the package in a source checkout, inside it in an installed wheel."""
-    for candidate in (_PACKAGE.parent / name, _PACKAGE / "_data" / name):
-        if candidate.is_dir():
-            return candidate
-    raise CriteriaError(f"The built-in {name}/ folder is missing from this installation")
 
 
 def criteria_root() -> Path:
-    return _data_dir("criteria")
+    return data_dir("criteria")
 
 
 def seeds_dir() -> Path:
-    return _data_dir("seeds")
+    return data_dir("seeds")
 
 
 def list_criteria_sets(root: Path | None = None) -> list[Path]:
@@ -82,6 +74,57 @@ def load_response(path: Path | str, criteria: CriteriaSet) -> ValidatedResponse:
 
 def score_file(path: Path | str, criteria: CriteriaSet, profile: str | None = None) -> ScoreResult:
     return score(criteria, load_response(path, criteria), profile)
+
+
+def write_report(
+    response_file: Path | str,
+    output: Path | str,
+    *,
+    mode: str = "bilingual",
+    brand_file: Path | None = None,
+    templates: Path | None = None,
+    html_path: Path | None = None,
+    variant: str | None = None,
+    actions_xlsx: Path | None = None,
+    criteria_dir: Path | None = None,
+    profile: str | None = None,
+) -> list[Path]:
+    """Score one response file and write its PDF report (plus HTML and action sheet on request)."""
+    from assess.exports.actions_xlsx import write_actions_xlsx
+    from assess.files import write_atomic
+    from assess.report.brand import Brand, load_brand
+    from assess.report.fonts import check_rendering_setup
+    from assess.report.render import ReportOptions, render_report, report_html
+
+    if mode not in ("zh", "en", "bilingual"):
+        raise UserError(f"Unknown language mode '{mode}'; choose zh, en or bilingual")
+    if variant not in (None, "pdf/a-3b"):
+        raise UserError(f"Unknown PDF variant '{variant}'; the supported one is pdf/a-3b")
+    if templates is not None and not Path(templates).is_dir():
+        raise UserError("The templates folder does not exist", [Problem(str(templates), "no such folder")])
+    criteria = load_criteria(criteria_dir)
+    result = score_file(response_file, criteria, profile)
+    brand = load_brand(Path(brand_file)) if brand_file else Brand()
+    options = ReportOptions(mode=mode, brand=brand, templates=templates, variant=variant)  # type: ignore[arg-type]
+    written: list[Path] = []
+    if html_path is not None:
+        write_atomic(Path(html_path), report_html(criteria, result, options, check_rendering_setup()).encode())
+        written.append(Path(html_path))
+    write_atomic(Path(output), render_report(criteria, result, options))
+    written.append(Path(output))
+    if actions_xlsx is not None:
+        write_actions_xlsx(criteria, result, Path(actions_xlsx), "en" if mode == "en" else "zh")
+        written.append(Path(actions_xlsx))
+    return written
+
+
+def write_report_pdf(criteria: CriteriaSet, result: ScoreResult, output: Path, mode: str = "bilingual") -> Path:
+    """Render an already scored firm's report to `output` (atomically)."""
+    from assess.files import write_atomic
+    from assess.report.render import ReportOptions, render_report
+
+    write_atomic(output, render_report(criteria, result, ReportOptions(mode=mode)))  # type: ignore[arg-type]
+    return output
 
 
 def result_dict(result: ScoreResult) -> dict[str, Any]:

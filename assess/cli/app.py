@@ -14,6 +14,7 @@ from assess import api
 from assess.cli.console import out
 from assess.cli.criteria_cmds import criteria_app
 from assess.cli.errors import print_problems, report_user_error, user_errors
+from assess.cli.report_cmd import report
 from assess.cli.tables import firm_table, league_table, priorities_table
 from assess.errors import UserError
 from assess.models.common import Lang
@@ -26,6 +27,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(criteria_app, name="criteria")
+app.command()(report)
 
 
 class OutputFormat(StrEnum):
@@ -124,15 +126,28 @@ def _print_verdict(result: ScoreResult) -> None:
 
 
 @app.command()
-def demo(lang: LangOpt = LangOption.en) -> None:
-    """Score every fictional exporter in seeds/ and print a league table."""
+def demo(
+    lang: LangOpt = LangOption.en,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the demo's PDF reports.")] = Path(
+        "out/demo"
+    ),
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write a PDF report per firm.")] = True,
+) -> None:
+    """Score every fictional exporter in seeds/, print a league table, and write their PDF reports."""
     with user_errors():
         criteria_set = api.load_criteria()
-        results, failed = _score_files([api.seeds_dir()], None, None)
+        paths = api.response_files([api.seeds_dir()])
+        results = [api.score_file(path, criteria_set) for path in paths]
     out.print(league_table(criteria_set, results, _lang(lang)))
     out.print("* provisional: fewer answers than the criteria set requires for a firm result")
-    if failed:
-        raise typer.Exit(1)
+    if not pdf:
+        return
+    with user_errors():
+        for path, result in zip(paths, results, strict=True):
+            target = output / f"{path.stem}.pdf"
+            api.write_report_pdf(criteria_set, result, target)
+            out.print(f"[green]✓[/green] {escape(result.firm.name)}: {escape(str(target))}")
+    out.print(f"Reports written to {escape(str(output.resolve()))}")
 
 
 def main() -> None:

@@ -186,8 +186,13 @@ class Theme(StrictModel):
 
     id: Identifier
     title: Text
+    short_title: Text | None = None  # for chart axes; the title when absent
     description: Text
     questions: list[Question] = Field(min_length=1)
+
+    @property
+    def label(self) -> Text:
+        return self.short_title or self.title
 
 
 class Profile(StrictModel):

@@ -1,0 +1,366 @@
+"""The one typed context a report template receives, built from a result and its criteria set.
+
+Templates do no arithmetic and no look-ups: every number is formatted and every text is a
+bilingual `Text` here, and the `tr` filter picks the language mode when rendering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from markupsafe import Markup
+
+from assess.models.common import Text
+from assess.models.criteria import CriteriaSet
+from assess.models.result import Priority, QuestionResult, Reason, ScoreResult
+from assess.report.brand import Brand
+from assess.report.charts import Marker, Series, bar_chart, radar_chart
+from assess.report.wording import advice_for, answer_text, level_descriptor, same
+
+Mode = Literal["zh", "en", "bilingual"]
+HORIZONS = (("quick", "horizon_quick"), ("medium", "horizon_medium"), ("long", "horizon_long"))
+STEPS_PER_HORIZON = 6
+LIST_LENGTH = 5
+STRENGTHS_AND_GAPS = 3
+# Chart widths in CSS px matching their printed widths in report.css (80 mm, 96 mm), so text prints at ~8 pt.
+RADAR_PX = 302
+BARS_PX = 363
+
+
+@dataclass(frozen=True)
+class FirmView:
+    name: str
+    credit_code: str
+    industry: Text
+    markets: Text
+    assessment_date: str
+    assessor: str
+
+
+@dataclass(frozen=True)
+class StepView:
+    rank: int
+    question_id: str
+    theme: Text
+    question: Text
+    current: Text
+    next: Text
+    gain: str
+    gain_1000: str
+    advice: Text | None
+
+
+@dataclass(frozen=True)
+class VetoView:
+    id: str
+    title: Text
+    explanation: Text
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    id: str
+    text: Text
+    answer: Text
+    descriptor: Text | None
+    points: str
+    advice: Text | None
+    status: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    id: str
+    title: Text
+    description: Text
+    score: str
+    raw_score: str
+    floor: str
+    meets_floor: bool
+    gates: list[Text]
+    strengths: list[Text]
+    gaps: list[Text]
+    rows: list[QuestionRow]
+
+
+@dataclass(frozen=True)
+class HorizonView:
+    key: str
+    title: Text
+    note: Text
+    steps: list[StepView]
+
+
+@dataclass(frozen=True)
+class WeightView:
+    theme: Text
+    weight: str
+    floor: str
+
+
+@dataclass(frozen=True)
+class BandView:
+    name: Text
+    range: str
+    description: Text
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything a report template may show; documented field by field in docs/templates.md."""
+
+    mode: Mode
+    html_lang: str
+    labels: dict[str, Text]
+    brand: Brand
+    logo_url: str | None
+    firm: FirmView
+    criteria_title: Text
+    criteria_id: str
+    criteria_version: str
+    criteria_hash: str
+    profile: Text
+    overall: str
+    overall_1000: str
+    band: Text
+    band_description: Text
+    verdict: str
+    verdict_text: Text
+    reasons: list[Text]
+    vetoes: list[VetoView]
+    provisional: bool
+    completeness: str
+    top_steps: list[StepView]
+    radar_svg: Markup
+    bars_svg: Markup
+    themes: list[ThemeView]
+    roadmap: list[HorizonView]
+    weights: list[WeightView]
+    bands: list[BandView]
+    award_overall_min: str
+    provisional_below: str
+    max_na_share: str
+    generated: str
+    generated_iso: str
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _fill(template: Text, **values: str) -> Text:
+    return Text(zh=template.zh.format(**values), en=template.en.format(**values))
+
+
+class _Builder:
+    def __init__(self, criteria: CriteriaSet, result: ScoreResult, labels: dict[str, Text]) -> None:
+        self.c = criteria
+        self.r = result
+        self.labels = labels
+        self.theme_titles = {t.id: t.title for t in criteria.themes}
+
+    def step(self, p: Priority) -> StepView:
+        q = self.c.questions[p.question_id]
+        return StepView(
+            rank=p.rank,
+            question_id=p.question_id,
+            theme=self.theme_titles[p.theme],
+            question=q.text,
+            current=answer_text(self.c, q, p.current),
+            next=answer_text(self.c, q, p.next),
+            gain=f"+{p.gain:.2f}",
+            gain_1000=f"+{p.gain_1000:.1f}",
+            advice=advice_for(q, p.current),
+        )
+
+    def reason(self, reason: Reason) -> Text:
+        subject = reason.subject or ""
+        if reason.code in ("veto", "veto_unknown"):
+            veto = next((v for v in self.c.vetoes if v.id == subject), None)
+            subject_text = veto.title if veto else same(subject)
+        elif subject in self.theme_titles:
+            subject_text = self.theme_titles[subject]
+        else:
+            subject_text = same(subject)
+        template = self.labels[f"reason_{reason.code}"]
+        if reason.code == "incomplete":
+            value, threshold = f"{(reason.value or 0):.0%}", f"{(reason.threshold or 0):.0%}"
+        else:
+            value, threshold = _num(reason.value), _num(reason.threshold, 0)
+        return Text(
+            zh=template.zh.format(subject=subject_text.zh, value=value, threshold=threshold),
+            en=template.en.format(subject=subject_text.en, value=value, threshold=threshold),
+        )
+
+    def row(self, qr: QuestionResult) -> QuestionRow:
+        q = self.c.questions[qr.id]
+        status_label = {
+            "unanswered": "not_answered",
+            "inapplicable": "does_not_apply",
+            "na_over_limit": "na_over_limit",
+        }.get(qr.status)
+        if qr.status == "na":
+            answer = self.c.answer_labels.na
+        elif status_label is not None:
+            answer = self.labels[status_label]
+        else:
+            answer = answer_text(self.c, q, qr.answer)
+        points = f"{qr.points:g} / {qr.max_points:g}" if qr.points is not None and qr.counted else "—"
+        advice = advice_for(q, qr.answer) if qr.counted and (qr.points or 0) < qr.max_points else None
+        return QuestionRow(
+            id=qr.id,
+            text=q.text,
+            answer=answer,
+            descriptor=level_descriptor(q, qr.answer),
+            points=points,
+            advice=advice,
+            status=qr.status,
+            note=qr.note or "",
+        )
+
+    def themes(self) -> list[ThemeView]:
+        views = []
+        for theme_result in self.r.themes:
+            theme = self.c.theme(theme_result.id)
+            results = [q for q in self.r.questions if q.theme == theme.id]
+            ratio = {q.id: (q.points or 0) / q.max_points for q in results if q.counted and q.max_points > 0}
+            strengths = [self.c.questions[qid].text for qid, share in ratio.items() if share >= 0.75][
+                :STRENGTHS_AND_GAPS
+            ]
+            gaps = [
+                self.c.questions[qid].text
+                for qid, share in sorted(ratio.items(), key=lambda kv: kv[1])
+                if share <= 0.25
+            ][:STRENGTHS_AND_GAPS]
+            gates = [g.title for g in self.c.gates if g.id in theme_result.gates]
+            views.append(
+                ThemeView(
+                    id=theme.id,
+                    title=theme.title,
+                    description=theme.description,
+                    score=_num(theme_result.score),
+                    raw_score=_num(theme_result.raw_score),
+                    floor=_num(theme_result.floor, 0),
+                    meets_floor=theme_result.meets_floor is not False,
+                    gates=gates,
+                    strengths=strengths,
+                    gaps=gaps,
+                    rows=[self.row(q) for q in results],
+                )
+            )
+        return views
+
+    def roadmap(self) -> list[HorizonView]:
+        horizons = []
+        for effort, key in HORIZONS:
+            steps = [self.step(p) for p in self.r.priorities if p.effort == effort and p.gain > 0]
+            horizons.append(
+                HorizonView(effort, self.labels[key], self.labels[f"{key}_note"], steps[:STEPS_PER_HORIZON])
+            )
+        return horizons
+
+
+def chart_label(text: Text, mode: Mode) -> str:
+    return text.en if mode == "en" else text.zh
+
+
+def build_context(
+    criteria: CriteriaSet,
+    result: ScoreResult,
+    labels: dict[str, Text],
+    mode: Mode,
+    brand: Brand,
+    logo_url: str | None,
+    generated: dt.datetime,
+    cohort_markers: list[list[Marker]] | None = None,
+) -> ReportContext:
+    """The report context for one firm; `cohort_markers` (per theme) come from a batch, if any."""
+    b = _Builder(criteria, result, labels)
+    band = criteria.band_named(result.band) if result.band else None
+    firm = result.firm
+    industries = {t.id: t.name for t in criteria.industries}
+    markets = [t.name for t in criteria.markets if t.id in firm.markets]
+    theme_titles = [chart_label(t.label, mode) for t in criteria.themes]
+    scores = [t.score for t in result.themes]
+    floors = [t.floor for t in result.themes]
+    colour = brand.primary_colour
+    radar = radar_chart(
+        theme_titles,
+        [
+            Series(chart_label(labels["firm_series"], mode), scores, colour),
+            Series(chart_label(labels["floor"], mode), floors, "#c0392b"),
+        ],
+        size=RADAR_PX,
+    )
+    bars = bar_chart(
+        theme_titles,
+        scores,
+        floors=floors,
+        bar_colour=colour,
+        markers=cohort_markers or (),
+        width=BARS_PX,
+        floor_label=chart_label(labels["floor"], mode),
+    )
+    profile = criteria.profiles[result.criteria.profile]
+    weights = profile.theme_weights
+    total_weight = sum(weights.values()) or 1.0
+    ordered_bands = sorted(criteria.bands, key=lambda x: x.min_score)
+    band_views = []
+    for i, item in enumerate(ordered_bands):
+        upper = ordered_bands[i + 1].min_score if i + 1 < len(ordered_bands) else 100.0
+        band_views.append(BandView(item.name, f"{item.min_score:g}–{upper:g}", item.description))
+    return ReportContext(
+        mode=mode,
+        html_lang="en" if mode == "en" else "zh-CN",
+        labels=labels,
+        brand=brand,
+        logo_url=logo_url,
+        firm=FirmView(
+            name=firm.name,
+            credit_code=firm.credit_code or "—",
+            industry=industries.get(firm.industry, same(firm.industry)),
+            markets=Text(zh="、".join(m.zh for m in markets) or "—", en=", ".join(m.en for m in markets) or "—"),
+            assessment_date=firm.assessment_date.isoformat(),
+            assessor=firm.assessor or "—",
+        ),
+        criteria_title=criteria.title,
+        criteria_id=criteria.id,
+        criteria_version=criteria.version,
+        criteria_hash=result.criteria.content_hash.removeprefix("sha256:")[:12],
+        profile=profile.title,
+        overall=_num(result.overall),
+        overall_1000=_num(result.overall_1000, 0),
+        band=band.name if band else same("—"),
+        band_description=band.description if band else same("—"),
+        verdict=result.readiness.verdict,
+        verdict_text=labels[f"verdict_{result.readiness.verdict}"],
+        reasons=[b.reason(r) for r in result.readiness.reasons],
+        vetoes=[
+            VetoView(v.id, veto.title, veto.explanation)
+            for v, veto in zip(result.vetoes, criteria.vetoes, strict=True)
+            if v.status == "triggered"
+        ],
+        provisional=result.provisional,
+        completeness=f"{result.completeness:.0%}",
+        top_steps=[b.step(p) for p in result.priorities if p.gain > 0][:LIST_LENGTH],
+        radar_svg=radar,
+        bars_svg=bars,
+        themes=b.themes(),
+        roadmap=b.roadmap(),
+        weights=[
+            WeightView(
+                t.title, f"{100 * weights.get(t.id, 0) / total_weight:.0f}%", f"{criteria.award.floor_for(t.id):g}"
+            )
+            for t in criteria.themes
+        ],
+        bands=band_views,
+        award_overall_min=f"{criteria.award.overall_min:g}",
+        provisional_below=f"{criteria.provisional_below:.0%}",
+        max_na_share=f"{criteria.na_policy.max_na_share:.0%}",
+        generated=generated.strftime("%Y-%m-%d %H:%M"),
+        generated_iso=generated.isoformat(timespec="seconds"),
+    )

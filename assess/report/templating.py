@@ -1,0 +1,124 @@
+"""Jinja2 for reports: a template search path, autoescaping always on, errors with file and line.
+
+The search path is the user's `--templates` folder first, then the built-in `templates/`; a
+user template can extend a built-in one as `default:report/summary.html.j2` instead of copying it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from assess.errors import Problem, UserError
+from assess.models.common import Text
+from assess.paths import data_dir
+from assess.readers.safe_yaml import load_yaml
+from assess.readers.text_file import read_text
+
+Mode = str
+
+
+class TemplateError(UserError):
+    """A report template is broken; the message names the template and line."""
+
+
+def builtin_templates() -> Path:
+    return data_dir("templates")
+
+
+def load_labels(folders: list[Path]) -> dict[str, Text]:
+    """The report's own words (labels.yaml); a user folder's labels override the built-in ones."""
+    labels: dict[str, Text] = {}
+    for folder in reversed(folders):
+        path = folder / "labels.yaml"
+        if path.is_file():
+            data, _ = load_yaml(read_text(path, "labels.yaml"), str(path))
+            for key, value in (data or {}).items():
+                try:
+                    labels[str(key)] = Text.model_validate(value)
+                except ValueError as exc:
+                    raise TemplateError(f"{path} has problems", [Problem(f"labels.yaml: {key}", str(exc))]) from None
+    return labels
+
+
+def translate(mode: Mode) -> Callable[[Any], Markup]:
+    """The `tr` filter: a Text in the language mode; bilingual shows Chinese with English below."""
+
+    def tr(value: Any) -> Markup:
+        if value is None:
+            return Markup("")
+        if not isinstance(value, Text):
+            return escape(str(value))
+        if mode == "zh":
+            return escape(value.zh)
+        if mode == "en":
+            return escape(value.en)
+        if value.zh == value.en:
+            return escape(value.zh)
+        return Markup('<span class="zh">{}</span><span class="en" lang="en">{}</span>').format(value.zh, value.en)
+
+    return tr
+
+
+def plain(mode: Mode) -> Callable[[Any], str]:
+    """The `plain` filter: one line of text (for metadata and running headers): 'zh / en' when bilingual."""
+
+    def text(value: Any) -> str:
+        if not isinstance(value, Text):
+            return str(value)
+        if mode == "zh":
+            return value.zh
+        if mode == "en":
+            return value.en
+        return value.zh if value.zh == value.en else f"{value.zh} / {value.en}"
+
+    return text
+
+
+def make_environment(user_folder: Path | None) -> jinja2.Environment:
+    """An environment searching the user's folder, then the built-ins; StrictUndefined catches typos."""
+    builtin = jinja2.FileSystemLoader(str(builtin_templates()))
+    folders = [jinja2.FileSystemLoader(str(user_folder))] if user_folder else []
+    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"default": builtin}, delimiter=":"), *folders, builtin])
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render, turning Jinja's exceptions into a TemplateError with the template name and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{exc.filename or exc.name or name}:{exc.lineno}"
+        raise TemplateError(
+            f"The report template {exc.name or name} is broken", [Problem(where, exc.message or "")]
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError("A report template is missing", [Problem(str(exc.name), "template not found")]) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"A report template uses something the context lacks ({name})",
+            [Problem(_template_frame(exc) or name, exc.message or "")],
+        ) from None
+
+
+def _template_frame(exc: BaseException) -> str | None:
+    """`file:line` of the innermost template frame of a rendering error, if any."""
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_globals.get("__jinja_template__") is not None or frame.f_code.co_filename.endswith(".j2"):
+            found = f"{frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found

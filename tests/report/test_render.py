@@ -1,0 +1,90 @@
+"""The PDF report read back with pdftotext/pdffonts/pypdf: text, fonts, attachment, languages."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from assess.api import load_response, response_files, score
+from assess.models.criteria import CriteriaSet
+from assess.models.result import ScoreResult
+from assess.report.render import RESULT_ATTACHMENT, ReportOptions, render_report
+from tests.report.conftest import SEEDS, pdf_fonts, pdf_text
+
+SEED_FILES = response_files([SEEDS])
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.stem)
+def test_every_seed_renders_with_its_name_score_and_both_languages(
+    criteria: CriteriaSet, path: Path, tmp_path: Path
+) -> None:
+    result = score(criteria, load_response(path, criteria))
+    pdf = render_report(criteria, result)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert 8 <= pages <= 40
+    text = pdf_text(pdf, tmp_path)
+    assert result.firm.name in text
+    assert f"{result.overall:.1f}" in text
+    for heading in ("总体结论", "Executive summary", "改进路线图", "Improvement roadmap", "评分方法"):
+        assert heading in text
+
+
+def test_font_is_embedded_as_a_subset(criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path) -> None:
+    fonts = pdf_fonts(render_report(criteria, strong, ReportOptions(mode="zh")), tmp_path)
+    lines = [line for line in fonts.splitlines() if "Noto" in line]
+    assert lines, fonts
+    for line in lines:
+        name, *_rest = line.split()
+        assert "+" in name  # a subset tag such as ABCDEF+Noto-Sans-SC
+        assert " yes yes " in line  # embedded, subset
+
+
+def test_result_is_attached_as_json(criteria: CriteriaSet, strong: ScoreResult) -> None:
+    reader = PdfReader(io.BytesIO(render_report(criteria, strong)))
+    attached = reader.attachments
+    assert list(attached) == [RESULT_ATTACHMENT]
+    assert json.loads(attached[RESULT_ATTACHMENT][0]) == strong.model_dump(mode="json")
+
+
+def test_metadata(criteria: CriteriaSet, strong: ScoreResult) -> None:
+    reader = PdfReader(io.BytesIO(render_report(criteria, strong, ReportOptions(mode="en"))))
+    assert reader.metadata is not None
+    assert reader.metadata.title == f"Export quality self-assessment report — {strong.firm.name}"
+    assert reader.metadata.author == "assess"
+    assert reader.outline, "the PDF has bookmarks"
+
+
+@pytest.mark.parametrize(
+    ("mode", "present", "absent"),
+    [
+        ("zh", "总体结论", "Executive summary"),
+        ("en", "Executive summary", "总体结论"),
+    ],
+)
+def test_single_language_modes(
+    criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path, mode: str, present: str, absent: str
+) -> None:
+    text = pdf_text(render_report(criteria, strong, ReportOptions(mode=mode)), tmp_path)  # type: ignore[arg-type]
+    assert present in text and absent not in text
+
+
+def test_veto_is_shown_prominently(criteria: CriteriaSet, vetoed: ScoreResult, tmp_path: Path) -> None:
+    text = pdf_text(render_report(criteria, vetoed, ReportOptions(mode="en")), tmp_path)
+    assert "Veto conditions" in text
+    assert "Ruled out by a veto condition" in text
+    veto = next(v for v in criteria.vetoes if v.id == "V3")
+    assert veto.title.en.split(",")[0] in text
+    assert f"{vetoed.overall:.1f}" in text  # the score is still shown
+
+
+def test_archival_variant(criteria: CriteriaSet, strong: ScoreResult) -> None:
+    reader = PdfReader(io.BytesIO(render_report(criteria, strong, ReportOptions(variant="pdf/a-3b"))))
+    root: Any = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfaid:part>3</pdfaid:part>" in xmp.replace(" ", "") or 'pdfaid:part="3"' in xmp
+    assert RESULT_ATTACHMENT in reader.attachments

@@ -1,0 +1,106 @@
+"""Template overrides, broken templates, labels and brands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from assess.models.criteria import CriteriaSet
+from assess.models.result import ScoreResult
+from assess.report.brand import load_brand
+from assess.report.fonts import check_rendering_setup
+from assess.report.render import ReportOptions, render_report, report_html
+from assess.report.templating import TemplateError
+from tests.report.conftest import pdf_text
+
+
+def override(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_override_one_template_and_keep_the_rest(criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path) -> None:
+    folder = override(
+        tmp_path,
+        "report/sections/method.html.j2",
+        '<section id="method"><h1 class="section-title">Our own method page</h1></section>\n',
+    )
+    pdf = render_report(criteria, strong, ReportOptions(mode="en", templates=folder))
+    text = pdf_text(pdf, tmp_path)
+    assert "Our own method page" in text
+    assert "Each applicable question earns points" not in text
+    assert "Executive summary" in text  # built-in sections still there
+
+
+def test_extend_a_builtin_template_with_the_default_prefix(
+    criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path
+) -> None:
+    folder = override(
+        tmp_path,
+        "report/report.html.j2",
+        '{% extends "default:report/report.html.j2" %}{% block appendix %}{% endblock %}',
+    )
+    html = report_html(criteria, strong, ReportOptions(mode="en", templates=folder))
+    assert 'id="appendix"' not in html and 'id="summary"' in html
+
+
+def test_labels_can_be_overridden(criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path) -> None:
+    folder = override(tmp_path, "labels.yaml", "summary: {zh: 摘要, en: At a glance}\n")
+    html = report_html(criteria, strong, ReportOptions(mode="en", templates=folder))
+    assert "At a glance" in html and "Improvement roadmap" in html
+
+
+def test_broken_template_names_file_and_line(criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path) -> None:
+    folder = override(tmp_path, "report/sections/summary.html.j2", "<p>fine</p>\n<p>{% if %}</p>\n")
+    with pytest.raises(TemplateError) as info:
+        report_html(criteria, strong, ReportOptions(templates=folder))
+    problem = str(info.value.problems[0])
+    assert "summary.html.j2:2" in problem
+
+
+def test_template_using_a_missing_field_is_reported(criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path) -> None:
+    folder = override(tmp_path, "report/sections/method.html.j2", "<p>{{ r.no_such_field }}</p>")
+    with pytest.raises(TemplateError, match="lacks"):
+        report_html(criteria, strong, ReportOptions(templates=folder))
+
+
+def test_brand_name_colour_logo_and_footer(criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path) -> None:
+    Image.new("RGB", (120, 40), "#aa3300").save(tmp_path / "logo.png")
+    brand_file = tmp_path / "brand.yaml"
+    brand_file.write_text(
+        "name: 甬信质量咨询 Yongxin Quality Consulting\nlogo: logo.png\nprimary_colour: '#aa3300'\n"
+        "contact: hello@example.invalid\nfooter: Confidential — prepared for the client\n",
+        encoding="utf-8",
+    )
+    brand = load_brand(brand_file)
+    options = ReportOptions(mode="en", brand=brand)
+    html = report_html(criteria, strong, options, check_rendering_setup())
+    assert "--primary: #aa3300" in html and (tmp_path / "logo.png").as_uri() in html
+    pdf = render_report(criteria, strong, options)
+    text = pdf_text(pdf, tmp_path)
+    assert "Yongxin Quality Consulting" in text
+    assert "Confidential — prepared for the client" in text
+    assert b"/Subtype /Image" in pdf or b"/Subtype/Image" in pdf
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("primary_colour: red\n", "primary_colour"),
+        ("logo: ../secret.png\n", "the logo must lie in the brand file's folder"),
+        ("logo: missing.png\n", "no image file at missing.png"),
+        ("colour: '#000000'\n", "unknown key 'colour'"),
+    ],
+)
+def test_bad_brand_files(tmp_path: Path, content: str, message: str) -> None:
+    from assess.errors import UserError
+
+    path = tmp_path / "brand.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        load_brand(path)
+    assert message in str(info.value)
