@@ -37,3 +37,8 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and is_dangerous(value):
         return "'" + value
     return value
+
+
+def neutralise_text(text: str) -> str:
+    """`neutralise` for text, keeping the type for callers that need a str."""
+    return "'" + text if is_dangerous(text) else text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -62,13 +62,20 @@ def _message(error: Any) -> tuple[Path_, str]:
     return path, message
 
 
-def problems_from(exc: ValidationError, source: str, locations: LocationMap, prefix: Path_ = ()) -> list[Problem]:
-    """Every error of a pydantic ValidationError as a located Problem, in file order."""
+def problems_from(
+    exc: ValidationError,
+    source: str,
+    locations: LocationMap,
+    prefix: Path_ = (),
+    locator: Callable[[Path_], str] | None = None,
+) -> list[Problem]:
+    """Every error of a pydantic ValidationError as a located Problem (`locator` overrides file:line)."""
     problems: list[Problem] = []
     for error in exc.errors():
         path, message = _message(error)
         full = (*prefix, *path)
-        problems.append(Problem(locate(source, locations, full), message))
+        where = locator(full) if locator else locate(source, locations, full)
+        problems.append(Problem(where, message))
     return _unique(problems)
 
 

@@ -16,12 +16,16 @@ from assess.readers.safe_yaml import load_data
 from assess.readers.text_file import read_text
 from assess.validation import validate_response
 
-RESPONSE_SUFFIXES = (".yaml", ".yml", ".json")
+RESPONSE_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
 
 def read_response(path: Path, criteria: CriteriaSet) -> ValidatedResponse:
     """The validated response in `path`, or an error listing every problem with its line."""
     name = path.name
+    if path.suffix.lower() == ".xlsx":
+        from assess.readers.xlsx_response import read_xlsx_response
+
+        return read_xlsx_response(path, criteria)
     data, locations = load_data(read_text(path, name), name)
     if not isinstance(data, dict):
         raise ResponseError(f"{name} is not a response", [_top_problem(name)])

@@ -1,0 +1,1 @@
+"""Blank questionnaires generated from a criteria set."""

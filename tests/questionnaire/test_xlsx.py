@@ -1,0 +1,176 @@
+"""The spreadsheet questionnaire: blank -> filled as a person would -> read back equals the answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from assess.api import load_response, score
+from assess.errors import ResponseError
+from assess.models.answers import ValidatedResponse
+from assess.models.criteria import CriteriaSet, SingleChoiceQuestion, YesNoQuestion
+from assess.questionnaire import xlsx_layout as layout
+from assess.questionnaire.xlsx_form import questionnaire_xlsx
+from assess.readers.response_file import read_response
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def human_value(criteria: CriteriaSet, qid: str, value: Any, lang: str) -> Any:
+    """What a person picks in the drop-down or types."""
+    question = criteria.questions[qid]
+    if isinstance(question, SingleChoiceQuestion):
+        option = next(o for o in question.options if o.id == value)
+        return option.text.en if lang == "en" else option.text.zh
+    if isinstance(question, YesNoQuestion):
+        label = criteria.answer_labels.yes if value else criteria.answer_labels.no
+        return label.en if lang == "en" else label.zh
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    return value
+
+
+def rows_by_key(workbook: openpyxl.Workbook) -> dict[str, tuple[Worksheet, int]]:
+    found: dict[str, tuple[Worksheet, int]] = {}
+    for sheet in workbook.worksheets:
+        for row in range(1, sheet.max_row + 1):
+            key = sheet.cell(row=row, column=layout.KEY_COLUMN).value
+            if isinstance(key, str):
+                assert isinstance(sheet, Worksheet)
+                found[key] = (sheet, row)
+    return found
+
+
+def fill(criteria: CriteriaSet, seed: ValidatedResponse, lang: str) -> openpyxl.Workbook:
+    workbook = openpyxl.load_workbook(io.BytesIO(questionnaire_xlsx(criteria, lang)))  # type: ignore[arg-type]
+    rows = rows_by_key(workbook)
+    firm = seed.firm
+    for field, value in [
+        ("name", firm.name),
+        ("credit_code", firm.credit_code),
+        ("industry", firm.industry),
+        ("markets", ", ".join(firm.markets)),
+        ("assessment_date", firm.assessment_date),
+        ("assessor", firm.assessor),
+        ("status", seed.status),
+    ]:
+        sheet, row = rows[f"firm.{field}"]
+        sheet.cell(row=row, column=layout.ANSWER_COLUMN, value=value)
+    na = criteria.answer_labels.na
+    for qid, answer in seed.answers.items():
+        sheet, row = rows[qid]
+        value = (na.en if lang == "en" else na.zh) if answer.na else human_value(criteria, qid, answer.value, lang)
+        sheet.cell(row=row, column=layout.ANSWER_COLUMN, value=value)
+        if answer.note:
+            sheet.cell(row=row, column=layout.NOTE_COLUMN, value=answer.note)
+        if answer.target is not None:
+            sheet.cell(row=row, column=layout.TARGET_COLUMN, value=answer.target)
+    return workbook
+
+
+def save(workbook: openpyxl.Workbook, path: Path) -> Path:
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en", "bilingual"])
+@pytest.mark.parametrize("seed_name", ["hongyi-auto", "guxian-foods", "yongze-pumps"])
+def test_round_trip(default_criteria: CriteriaSet, tmp_path: Path, lang: str, seed_name: str) -> None:
+    seed = load_response(SEEDS / f"{seed_name}.yaml", default_criteria)
+    path = save(fill(default_criteria, seed, lang), tmp_path / "filled.xlsx")
+    back = read_response(path, default_criteria)
+    assert back.answers == seed.answers
+    assert back.firm == seed.firm
+    assert score(default_criteria, back).overall == score(default_criteria, seed).overall
+
+
+def test_blank_has_dropdowns_locked_questions_and_hidden_ids(default_criteria: CriteriaSet) -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(questionnaire_xlsx(default_criteria, "zh")))
+    rows = rows_by_key(workbook)
+    sheet, row = rows["TR-04"]
+    assert sheet.column_dimensions["A"].hidden
+    assert sheet.protection.sheet
+    assert sheet.cell(row=row, column=layout.QUESTION_COLUMN).protection.locked
+    assert not sheet.cell(row=row, column=layout.ANSWER_COLUMN).protection.locked
+    assert sheet.freeze_panes == "B3"
+    cell = f"D{row}"
+    validations = [v for v in sheet.data_validations.dataValidation if cell in v.sqref]
+    assert len(validations) == 1
+    reference = validations[0].formula1.split("!")[1].replace("$", "")  # e.g. C1:C5
+    values = [cell.value for (cell,) in workbook[layout.LISTS_SHEET][reference]]
+    question = default_criteria.questions["TR-04"]
+    assert isinstance(question, SingleChoiceQuestion)
+    assert values == [o.text.zh for o in question.options]
+    assert set(default_criteria.questions) <= set(rows)
+
+
+def test_a_new_question_shows_up(default_criteria: CriteriaSet) -> None:
+    theme = default_criteria.themes[0]
+    extra = theme.questions[0].model_copy(update={"id": "BR-99"})
+    changed = default_criteria.model_copy(
+        update={
+            "themes": [theme.model_copy(update={"questions": [*theme.questions, extra]}), *default_criteria.themes[1:]]
+        }
+    )
+    changed.__dict__.pop("questions", None)
+    assert "BR-99" in rows_by_key(openpyxl.load_workbook(io.BytesIO(questionnaire_xlsx(changed, "en"))))
+
+
+def test_human_mistakes(default_criteria: CriteriaSet, tmp_path: Path) -> None:
+    seed = load_response(SEEDS / "hongyi-auto.yaml", default_criteria)
+    workbook = fill(default_criteria, seed, "en")
+    rows = rows_by_key(workbook)
+    # A renamed sheet, moved answers and an extra row are read as meant.
+    trace_sheet, _ = rows["TR-01"]
+    trace_sheet.title = "My traceability"
+    sheet, row = rows["QM-02"]
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value=" ３ ")  # stray spaces, a full-width digit
+    sheet, row = rows["EP-02"]
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value="0.05%")
+    sheet.insert_rows(row)
+    sheet.cell(row=row, column=layout.QUESTION_COLUMN, value="my own remark")
+    back = read_response(save(workbook, tmp_path / "ok.xlsx"), default_criteria)
+    assert back.answers["QM-02"].value == 3 and back.answers["EP-02"].value == 0.05
+    # Text in a number cell, an unknown option and a deleted row are reported by sheet, cell and question.
+    rows = rows_by_key(workbook)
+    sheet, row = rows["TR-04"]
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value="maybe")
+    tr04 = f"{sheet.title}!D{row} (TR-04)"
+    sheet, row = rows["EP-03"]
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value="several")
+    ep03 = f"{sheet.title}!D{row} (EP-03)"
+    sheet, row = rows["QC-06"]
+    sheet.delete_rows(row)
+    with pytest.raises(ResponseError) as info:
+        read_response(save(workbook, tmp_path / "bad.xlsx"), default_criteria)
+    messages = [str(p) for p in info.value.problems]
+    question = default_criteria.questions["TR-04"]
+    assert isinstance(question, SingleChoiceQuestion)
+    assert f'{tr04}: "maybe" is not one of: {", ".join(o.id for o in question.options)}' in messages
+    assert f"{ep03}: 'several' is not a number" in messages
+    assert any("QC-06: required answer missing" in m for m in messages)
+
+
+def test_not_a_workbook(default_criteria: CriteriaSet, tmp_path: Path) -> None:
+    from assess.errors import InputFileError
+
+    path = tmp_path / "fake.xlsx"
+    path.write_text("firm: x", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"not an \.xlsx workbook"):
+        read_response(path, default_criteria)
+
+
+def test_date_cells_and_status(default_criteria: CriteriaSet, tmp_path: Path) -> None:
+    seed = load_response(SEEDS / "yongze-pumps.yaml", default_criteria)
+    workbook = fill(default_criteria, seed, "zh")
+    sheet, row = rows_by_key(workbook)["firm.assessment_date"]
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value=dt.datetime(2026, 3, 4))
+    back = read_response(save(workbook, tmp_path / "d.xlsx"), default_criteria)
+    assert back.firm.assessment_date == dt.date(2026, 3, 4)
+    assert back.status == "draft"
