@@ -1,0 +1,400 @@
+"""Read a KoboToolbox / ODK submissions export back into response data, one per firm.
+
+The export comes from the form of `assess.questionnaire.xlsform`: columns are its field names,
+perhaps behind group paths (`theme-tbt/TBT-01`, `group_tbt/TBT-01`, ODK Central's `theme-tbt-TBT-01`),
+plus metadata columns (`_id`, `_uuid`, `start`, `meta/instanceID`, ...) that are ignored, as is any
+column that names no field of the form.  Each row becomes a dict shaped like a response YAML file and
+is checked with the same models and validation as a response file, so every bad value is reported with
+its file, row and column before anything is written.
+
+Row numbers are the spreadsheet's: the header is row 1, the first submission row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from pydantic import ValidationError
+
+from assess.errors import InputFileError, Problem, ResponseError
+from assess.models.criteria import (
+    CriteriaSet,
+    LevelQuestion,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    Question,
+    YesNoQuestion,
+)
+from assess.models.response import Response
+from assess.questionnaire.xlsform import (
+    ASSESSMENT_DATE,
+    ASSESSOR,
+    CREDIT_CODE,
+    CRITERIA_FIELD,
+    FIRM_NAME,
+    INDUSTRY,
+    MARKETS,
+    NA_CHOICE,
+    has_note,
+    na_choice_name,
+    na_field,
+    note_field,
+)
+from assess.readers.text_file import read_bytes
+from assess.scoring.applicability import applicability
+from assess.validation import validate_response
+
+__all__ = ["Submission", "read_submissions", "submission_file_name"]
+
+NA_VALUE = "N/A"  # how a response file writes "not applicable"
+REQUIRED_COLUMNS = (FIRM_NAME, INDUSTRY, MARKETS, ASSESSMENT_DATE)
+FIRM_FIELDS = {
+    "name": FIRM_NAME,
+    "credit_code": CREDIT_CODE,
+    "industry": INDUSTRY,
+    "markets": MARKETS,
+    "assessment_date": ASSESSMENT_DATE,
+    "assessor": ASSESSOR,
+}
+_OPTIONAL_FIRM_FIELDS = ("credit_code", "assessor")
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})([T ].*)?$")
+_PATH_SEPARATORS = ("/", "-", ".", ":")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submission: its row in the export, the firm's name, and response data ready to save as YAML."""
+
+    row: int
+    firm_name: str
+    data: dict[str, Any]
+
+
+# --- reading the table --------------------------------------------------------------------------
+
+Table = list[tuple[int, list[Any]]]  # (row number, cells), the header first
+
+
+def _fail(name: str, message: str) -> InputFileError:
+    return InputFileError(f"Cannot read {name}", [Problem(name, message)])
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030, which Excel uses on Chinese Windows."""
+    if b"\x00" in data[:8192]:
+        raise _fail(name, "this looks like a binary file, not a CSV or XLSX export")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _fail(name, f"line {line}: the text is neither UTF-8 nor GB18030; export it again as UTF-8") from None
+
+
+def _delimiter(text: str) -> str:
+    """Kobo's default is `;`; other tools use `,` or a tab.  Field names contain none of them."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_table(data: bytes, name: str) -> Table:
+    text = _decode(data, name)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        return [(number, row) for number, row in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise _fail(name, f"line {reader.line_num}: not a valid CSV file ({exc})") from None
+
+
+def _xlsx_table(data: bytes, name: str) -> Table:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise _fail(name, f"not a readable Excel workbook ({exc.__class__.__name__})") from None
+    try:
+        if not workbook.worksheets:
+            raise _fail(name, "the workbook has no sheets")
+        sheet = workbook.worksheets[0]
+        return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        workbook.close()
+
+
+def _table(data: bytes, name: str, suffix: str) -> Table:
+    if not data.strip():
+        raise _fail(name, "the file is empty")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _fail(name, "this is an old .xls workbook; export the submissions as XLSX or CSV")
+    if data.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
+        return _xlsx_table(data, name)
+    return _csv_table(data, name)
+
+
+# --- columns ------------------------------------------------------------------------------------
+
+
+def _fields(criteria: CriteriaSet) -> dict[str, Question | None]:
+    """Every field name of the form -> its question (None for profile fields)."""
+    fields: dict[str, Question | None] = {name: None for name in (*FIRM_FIELDS.values(), CRITERIA_FIELD)}
+    for qid, question in criteria.questions.items():
+        fields[qid] = question
+        if has_note(question):
+            fields[note_field(qid)] = None
+        if isinstance(question, NumberQuestion) and question.na_allowed:
+            fields[na_field(qid)] = None
+    return fields
+
+
+def _field_of(header: str, fields: dict[str, Question | None]) -> str | None:
+    """The form field a column holds, after any group path; None for metadata and split select columns."""
+    if header in fields:
+        return header
+    if "/" in header:
+        parent = header.rsplit("/", 1)[0]
+        if isinstance(fields.get(_field_of(parent, fields) or ""), MultiChoiceQuestion):
+            return None  # Kobo's one-column-per-option view of a select_multiple ("group/BR-02/china")
+    matches = [f for f in fields if any(header.endswith(sep + f) for sep in _PATH_SEPARATORS)]
+    return max(matches, key=len) if matches else None
+
+
+def _columns(header: Sequence[Any], criteria: CriteriaSet, name: str) -> dict[str, tuple[int, str]]:
+    """Field name -> (column index, header as written), checking that the form's columns are there."""
+    fields = _fields(criteria)
+    found: dict[str, tuple[int, str]] = {}
+    problems: list[Problem] = []
+    for index, cell in enumerate(header):
+        text = _text(cell)
+        field = _field_of(text, fields) if text else None
+        if field is None:
+            continue
+        if field in found:
+            problems.append(Problem(name, f"columns '{found[field][1]}' and '{text}' both hold the field {field}"))
+            continue
+        found[field] = (index, text)
+    missing = [f for f in REQUIRED_COLUMNS if f not in found]
+    if missing:
+        problems.append(Problem(name, "missing columns: " + ", ".join(missing)))
+    if not any(qid in found for qid in criteria.questions):
+        example = ", ".join(list(criteria.questions)[:3])
+        problems.append(
+            Problem(name, f"no question columns (such as {example}): export with XML values and headers, not labels")
+        )
+    if problems:
+        raise InputFileError(f"{name} is not a submissions export of the {criteria.id} form", problems)
+    return found
+
+
+# --- cells to answers ---------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """A cell as trimmed text; numbers without a spurious '.0', dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _number(value: Any, text: str) -> Any:
+    """An int or float when the cell holds one; otherwise the text, for validation to explain."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if _INTEGER.match(text):
+        return int(text)
+    if _DECIMAL.match(text):
+        return float(text)
+    return text
+
+
+def _answer(question: Question, value: Any, na_flag: str) -> Any:
+    """The raw answer as a response file would write it, or None when unanswered."""
+    text = _text(value)
+    if isinstance(question, NumberQuestion) and question.na_allowed and NA_CHOICE in na_flag.split():
+        return NA_VALUE
+    if not text:
+        return None
+    na = na_choice_name(question)
+    if question.na_allowed and text == na:
+        return NA_VALUE
+    if isinstance(question, LevelQuestion):
+        number = _number(value, text)
+        return int(number) if isinstance(number, float) and number.is_integer() else number
+    if isinstance(question, MultiChoiceQuestion):
+        items = text.split()
+        return NA_VALUE if question.na_allowed and items == [na] else items
+    if isinstance(question, YesNoQuestion):
+        return {"yes": True, "no": False}.get(text, text)
+    if isinstance(question, NumberQuestion):
+        return _number(value, text)
+    return text  # a single choice's option id, or free text
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    text = _text(value)
+    match = _ISO_DATE.match(text)
+    return match.group(1) if match else text
+
+
+def _row_data(cells: list[Any], columns: dict[str, tuple[int, str]], criteria: CriteriaSet) -> dict[str, Any]:
+    def cell(field: str) -> Any:
+        index = columns.get(field, (None, ""))[0]
+        return cells[index] if index is not None and index < len(cells) else None
+
+    firm: dict[str, Any] = {
+        "name": _text(cell(FIRM_NAME)),
+        "industry": _text(cell(INDUSTRY)),
+        "markets": _text(cell(MARKETS)).split(),
+        "assessment_date": _date(cell(ASSESSMENT_DATE)),
+    }
+    for key, field in (("credit_code", CREDIT_CODE), ("assessor", ASSESSOR)):
+        if _text(cell(field)):
+            firm[key] = _text(cell(field))
+    answers: dict[str, Any] = {}
+    for qid, question in criteria.questions.items():
+        value = _answer(question, cell(qid), _text(cell(na_field(qid))))
+        note = _text(cell(note_field(qid)))
+        if value is not None or note:
+            answers[qid] = {"value": value, "note": note} if note else value
+    return {
+        "criteria": _text(cell(CRITERIA_FIELD)) or criteria.id,
+        "status": "final",
+        "firm": firm,
+        "answers": answers,
+    }
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+
+def _check(
+    data: dict[str, Any], criteria: CriteriaSet, columns: dict[str, tuple[int, str]], where: str
+) -> tuple[str, list[Problem]]:
+    """The status the row earns ("final" or "draft" when required answers are missing), or its problems."""
+
+    def column(path: Sequence[str | int]) -> str:
+        field: str | None = None
+        if len(path) >= 2 and path[0] == "firm":
+            field = FIRM_FIELDS.get(str(path[1]))
+        elif len(path) >= 2 and path[0] == "answers":
+            field = str(path[1])
+            if len(path) >= 3 and path[2] == "note":
+                field = note_field(field)
+        elif path and path[0] == "criteria":
+            field = CRITERIA_FIELD
+        header = columns[field][1] if field in columns else field
+        return f"{where}, column {header}" if header else where
+
+    problems: list[Problem] = []
+    draft = {**data, "status": "draft"}
+    try:
+        response = Response.model_validate(draft)
+    except ValidationError as exc:
+        for error in exc.errors():
+            path = [p for p in error["loc"] if isinstance(p, str | int)]
+            message = str(error["msg"]).removeprefix("Value error, ")
+            qid = str(path[1]) if len(path) >= 2 and path[0] == "answers" else None
+            problems.append(Problem(column(path), message, qid))
+        # A bad optional firm field (a mistyped credit code) should not hide the answers' problems.
+        bad = {tuple(p for p in e["loc"][:2]) for e in exc.errors()}
+        if not bad <= {("firm", key) for key in _OPTIONAL_FIRM_FIELDS}:
+            return "draft", problems
+        firm = {k: v for k, v in data["firm"].items() if ("firm", k) not in bad}
+        response = Response.model_validate({**draft, "firm": firm})
+    try:
+        validated = validate_response(criteria, response, column, source=where)
+    except ResponseError as exc:
+        return "draft", problems + exc.problems
+    if problems:
+        return "draft", problems
+    applies = applicability(criteria, validated.firm, validated.answers)
+    missing = [
+        qid for qid, q in criteria.questions.items() if q.required and applies[qid] and qid not in validated.answers
+    ]
+    return ("draft" if missing else "final"), []
+
+
+def _data_rows(table: Table, columns: dict[str, tuple[int, str]]) -> Iterator[tuple[int, list[Any]]]:
+    """Rows that hold something in a field of the form (blank lines and metadata-only rows are skipped)."""
+    indexes = [index for index, _ in columns.values()]
+    for number, cells in table[1:]:
+        if any(_text(cells[i]) for i in indexes if i < len(cells)):
+            yield number, cells
+
+
+def read_submissions(path: Path, criteria: CriteriaSet) -> list[Submission]:
+    """Every submission of a Kobo / ODK export (CSV or XLSX), as checked response data.
+
+    Raises InputFileError when the file cannot be read or lacks the form's columns, and
+    ResponseError listing every bad value with its row and column.
+    """
+    name = path.name
+    table = _table(read_bytes(path, name=name), name, path.suffix.lower())
+    if not table:
+        raise _fail(name, "the file is empty")
+    columns = _columns(table[0][1], criteria, name)
+    submissions: list[Submission] = []
+    problems: list[Problem] = []
+    bad_rows = 0
+    for number, cells in _data_rows(table, columns):
+        data = _row_data(cells, columns, criteria)
+        status, found = _check(data, criteria, columns, f"{name} row {number}")
+        if found:
+            problems.extend(found)
+            bad_rows += 1
+            continue
+        data["status"] = status
+        submissions.append(Submission(row=number, firm_name=data["firm"]["name"], data=data))
+    if problems:
+        raise ResponseError(f"{name}: {bad_rows} submission(s) do not fit criteria set {criteria.id}", problems)
+    return submissions
+
+
+# --- file names ---------------------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:48].strip("-")
+
+
+def submission_file_name(submission: Submission) -> str:
+    """`<slug>-row<n>.yaml`: ASCII only, no separators, never hidden, never a Windows device name.
+
+    The slug comes from the firm name, or the credit code when the name has too few Latin letters
+    (most Chinese firm names); the row number keeps two submissions of one firm apart.
+    """
+    firm = submission.data.get("firm") or {}
+    slug = _slug(submission.firm_name)
+    if len(slug) < 3:
+        slug = _slug(str(firm.get("credit_code") or "")) or slug or "firm"
+    if slug.upper() in _WINDOWS_RESERVED:
+        slug = f"firm-{slug}"
+    return f"{slug}-row{submission.row}.yaml"
