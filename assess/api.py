@@ -127,6 +127,43 @@ def write_report_pdf(criteria: CriteriaSet, result: ScoreResult, output: Path, m
     return output
 
 
+def write_questionnaire(
+    output: Path | str, fmt: str, mode: str = "bilingual", criteria_dir: Path | None = None
+) -> Path:
+    """Write a blank questionnaire (xlsx, yaml, json-schema, xlsform or html) generated from the criteria set."""
+    from assess.files import write_atomic
+    from assess.questionnaire.formats import FORMATS, blank_questionnaire
+
+    if fmt not in FORMATS:
+        raise UserError(f"Unknown questionnaire format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    if mode not in ("zh", "en", "bilingual"):
+        raise UserError(f"Unknown language mode '{mode}'; choose zh, en or bilingual")
+    criteria = load_criteria(criteria_dir)
+    write_atomic(Path(output), blank_questionnaire(criteria, fmt, mode))  # type: ignore[arg-type]
+    return Path(output)
+
+
+def import_submissions(
+    export: Path | str, folder: Path | str, criteria_dir: Path | None = None
+) -> list[tuple[Path, UserError | None]]:
+    """One response file per submission of a KoboToolbox/ODK export, each checked against the criteria."""
+    from assess.files import write_atomic
+    from assess.questionnaire.response_writer import response_yaml
+    from assess.readers.submissions import read_submissions, submission_file_name
+
+    criteria = load_criteria(criteria_dir)
+    written: list[tuple[Path, UserError | None]] = []
+    for submission in read_submissions(Path(export), criteria):
+        path = Path(folder) / submission_file_name(submission)
+        write_atomic(path, response_yaml(submission.data).encode("utf-8"))
+        try:
+            load_response(path, criteria)
+            written.append((path, None))
+        except UserError as exc:
+            written.append((path, exc))
+    return written
+
+
 def result_dict(result: ScoreResult) -> dict[str, Any]:
     return result.model_dump(mode="json")
 

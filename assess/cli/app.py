@@ -14,6 +14,7 @@ from assess import api
 from assess.cli.console import out
 from assess.cli.criteria_cmds import criteria_app
 from assess.cli.errors import print_problems, report_user_error, user_errors
+from assess.cli.questionnaire_cmds import fill, import_submissions, questionnaire
 from assess.cli.report_cmd import report
 from assess.cli.tables import firm_table, league_table, priorities_table
 from assess.errors import UserError
@@ -28,6 +29,9 @@ app = typer.Typer(
 )
 app.add_typer(criteria_app, name="criteria")
 app.command()(report)
+app.command()(questionnaire)
+app.command("import-submissions")(import_submissions)
+app.command()(fill)
 
 
 class OutputFormat(StrEnum):

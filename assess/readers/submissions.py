@@ -55,7 +55,7 @@ from assess.readers.text_file import read_bytes
 from assess.scoring.applicability import applicability
 from assess.validation import validate_response
 
-__all__ = ["Submission", "read_submissions", "submission_file_name"]
+__all__ = ["Submission", "TableRow", "iter_table_rows", "read_submissions", "submission_file_name"]
 
 NA_VALUE = "N/A"  # how a response file writes "not applicable"
 REQUIRED_COLUMNS = (FIRM_NAME, INDUSTRY, MARKETS, ASSESSMENT_DATE)
@@ -349,6 +349,34 @@ def _data_rows(table: Table, columns: dict[str, tuple[int, str]]) -> Iterator[tu
             yield number, cells
 
 
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table of firms: its response data, or the problems that stop it."""
+
+    row: int
+    data: dict[str, Any]
+    problems: list[Problem]
+
+
+def iter_table_rows(path: Path, criteria: CriteriaSet, column_map: dict[str, str] | None = None) -> Iterator[TableRow]:
+    """Each firm row of a table (CSV or XLSX) checked on its own, so one bad row stops nothing else.
+
+    `column_map` renames headers first (a survey platform's own column names -> our field names).
+    Raises InputFileError when the table as a whole cannot be read or lacks required columns.
+    """
+    name = path.name
+    table = _table(read_bytes(path, name=name), name, path.suffix.lower())
+    if not table:
+        raise _fail(name, "the file is empty")
+    header = [column_map.get(_text(cell), cell) if column_map else cell for cell in table[0][1]]
+    columns = _columns(header, criteria, name)
+    for number, cells in _data_rows(table, columns):
+        data = _row_data(cells, columns, criteria)
+        status, found = _check(data, criteria, columns, f"{name} row {number}")
+        data["status"] = status
+        yield TableRow(number, data, found)
+
+
 def read_submissions(path: Path, criteria: CriteriaSet) -> list[Submission]:
     """Every submission of a Kobo / ODK export (CSV or XLSX), as checked response data.
 
@@ -356,22 +384,15 @@ def read_submissions(path: Path, criteria: CriteriaSet) -> list[Submission]:
     ResponseError listing every bad value with its row and column.
     """
     name = path.name
-    table = _table(read_bytes(path, name=name), name, path.suffix.lower())
-    if not table:
-        raise _fail(name, "the file is empty")
-    columns = _columns(table[0][1], criteria, name)
     submissions: list[Submission] = []
     problems: list[Problem] = []
     bad_rows = 0
-    for number, cells in _data_rows(table, columns):
-        data = _row_data(cells, columns, criteria)
-        status, found = _check(data, criteria, columns, f"{name} row {number}")
-        if found:
-            problems.extend(found)
+    for row in iter_table_rows(path, criteria):
+        if row.problems:
+            problems.extend(row.problems)
             bad_rows += 1
             continue
-        data["status"] = status
-        submissions.append(Submission(row=number, firm_name=data["firm"]["name"], data=data))
+        submissions.append(Submission(row=row.row, firm_name=row.data["firm"]["name"], data=row.data))
     if problems:
         raise ResponseError(f"{name}: {bad_rows} submission(s) do not fit criteria set {criteria.id}", problems)
     return submissions

@@ -8,6 +8,7 @@ theme shows none.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from assess.models.answers import Answer, AnswerValue, ValidatedResponse
 from assess.models.criteria import CriteriaSet, LevelQuestion
@@ -49,7 +50,7 @@ def rank_priorities(
     final: Mapping[str, float | None],
 ) -> list[Priority]:
     """Every possible next step, best gain first (then quicker effort, then question order)."""
-    steps: list[tuple[float, int, int, Priority]] = []
+    steps: list[tuple[float, int, int, dict[str, Any]]] = []
     order = {qid: i for i, qid in enumerate(criteria.questions)}
     for theme_id, results in by_theme.items():
         now = final[theme_id]
@@ -70,8 +71,7 @@ def rank_priorities(
                 target = int(r.target)
                 reached = _theme_score_with(criteria, response, visible, theme_id, results, r.id, target, target)
                 target_gain = round(max(0.0, share * (reached - now)), 2)
-            priority = Priority(
-                rank=0,
+            priority = dict(
                 question_id=r.id,
                 theme=theme_id,
                 current=r.answer,
@@ -86,4 +86,4 @@ def rank_priorities(
             )
             steps.append((-gain, _EFFORT_ORDER[question.effort], order[r.id], priority))
     steps.sort(key=lambda item: item[:3])
-    return [p.model_copy(update={"rank": i + 1}) for i, (_, _, _, p) in enumerate(steps)]
+    return [Priority(rank=i + 1, **fields) for i, (_, _, _, fields) in enumerate(steps)]
