@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.prompt import Prompt
 
 from assess import api
 from assess.cli.console import out
@@ -72,10 +71,10 @@ class _TerminalIO:
     """The fill engine's input/output on a terminal, through rich."""
 
     def show(self, text: str) -> None:
-        out.print(escape(text))
+        out.print(text, markup=False, highlight=False)
 
     def ask(self, prompt: str) -> str:
-        return Prompt.ask(escape(prompt), default="", show_default=False, console=out)
+        return out.input(f"{prompt}: ", markup=False)
 
 
 def fill(
@@ -99,15 +98,14 @@ def fill(
         def save(current: dict[str, Any]) -> None:
             save_response(current, output)
 
-        try:
-            result = run_fill(criteria_set, data, _TerminalIO(), lang.value, save)
-        except (KeyboardInterrupt, EOFError):
-            out.print(f"\nProgress saved in {escape(str(output))}; resume with --resume {escape(str(output))}")
-            raise typer.Exit(0) from None
+        result = run_fill(criteria_set, data, _TerminalIO(), lang.value, save)
         save(result)
-    out.print(f"[green]✓[/green] saved {escape(str(output))} ({result.get('status', 'draft')})")
-    try:
-        response = api.load_response(output, criteria_set)
-        print_problems(list(response.warnings))
-    except UserError as exc:
-        report_user_error(exc)
+    status = result.get("status", "draft")
+    out.print(f"[green]✓[/green] saved {escape(str(output))} ({status})")
+    if status == "final":
+        try:
+            response = api.load_response(output, criteria_set)
+            print_problems(list(response.warnings))
+        except UserError as exc:
+            report_user_error(exc)
+            raise typer.Exit(1) from None
