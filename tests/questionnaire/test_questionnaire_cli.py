@@ -39,7 +39,7 @@ def test_filled_workbook_scores_like_yaml(tmp_path: Path) -> None:
         == 0
     )
     workbook = openpyxl.load_workbook(blank)
-    answers = {
+    answers: dict[str, str | int] = {
         "firm.name": "Filled Ltd",
         "firm.industry": "Crafts",
         "firm.markets": "eu",
@@ -55,7 +55,7 @@ def test_filled_workbook_scores_like_yaml(tmp_path: Path) -> None:
     for sheet in workbook.worksheets:
         for row in range(1, sheet.max_row + 1):
             key = sheet.cell(row=row, column=layout.KEY_COLUMN).value
-            if key in answers:
+            if isinstance(key, str) and key in answers:
                 sheet.cell(row=row, column=layout.ANSWER_COLUMN, value=answers[key])
     filled = tmp_path / "filled.xlsx"
     workbook.save(filled)
