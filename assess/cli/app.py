@@ -11,6 +11,8 @@ import typer
 from rich.markup import escape
 
 from assess import api
+from assess.batch.run import BatchOptions, default_criteria_dir
+from assess.cli.batch_cmd import batch, print_summary, run_with_progress
 from assess.cli.console import out
 from assess.cli.criteria_cmds import criteria_app
 from assess.cli.errors import print_problems, report_user_error, user_errors
@@ -32,6 +34,7 @@ app.command()(report)
 app.command()(questionnaire)
 app.command("import-submissions")(import_submissions)
 app.command()(fill)
+app.command()(batch)
 
 
 class OutputFormat(StrEnum):
@@ -132,26 +135,20 @@ def _print_verdict(result: ScoreResult) -> None:
 @app.command()
 def demo(
     lang: LangOpt = LangOption.en,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the demo's PDF reports.")] = Path(
-        "out/demo"
-    ),
-    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write a PDF report per firm.")] = True,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder of the demo batch.")] = Path("out/demo"),
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write the PDF reports and cohort.pdf.")] = True,
 ) -> None:
-    """Score every fictional exporter in seeds/, print a league table, and write their PDF reports."""
+    """Score every fictional exporter in seeds/, print a league table, and write the full batch output."""
     with user_errors():
         criteria_set = api.load_criteria()
-        paths = api.response_files([api.seeds_dir()])
-        results = [api.score_file(path, criteria_set) for path in paths]
-    out.print(league_table(criteria_set, results, _lang(lang)))
-    out.print("* provisional: fewer answers than the criteria set requires for a firm result")
-    if not pdf:
-        return
-    with user_errors():
-        for path, result in zip(paths, results, strict=True):
-            target = output / f"{path.stem}.pdf"
-            api.write_report_pdf(criteria_set, result, target)
-            out.print(f"[green]✓[/green] {escape(result.firm.name)}: {escape(str(target))}")
-    out.print(f"Reports written to {escape(str(output.resolve()))}")
+        results, failed = _score_files([api.seeds_dir()], None, None)
+        out.print(league_table(criteria_set, results, _lang(lang)))
+        out.print("* provisional: fewer answers than the criteria set requires for a firm result")
+        options = BatchOptions(outdir=output, criteria_dir=default_criteria_dir(), pdf=pdf, mode="bilingual")
+        summary = run_with_progress([api.seeds_dir()], options)
+    print_summary(summary)
+    if failed or not summary.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:

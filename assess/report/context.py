@@ -6,6 +6,7 @@ bilingual `Text` here, and the `tr` filter picks the language mode when renderin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
@@ -84,6 +85,7 @@ class ThemeView:
     strengths: list[Text]
     gaps: list[Text]
     rows: list[QuestionRow]
+    change: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,15 @@ class ReportContext:
     max_na_share: str
     generated: str
     generated_iso: str
+    overall_change: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+
+
+def _signed(value: float | None) -> str:
+    """A change as '+3.2' / '−1.5'; empty when there is nothing to compare."""
+    if value is None:
+        return ""
+    return f"+{value:.1f}" if value >= 0 else f"−{abs(value):.1f}"
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -277,6 +287,7 @@ def build_context(
     logo_url: str | None,
     generated: dt.datetime,
     cohort_markers: list[list[Marker]] | None = None,
+    previous: dict[str, float | None] | None = None,
 ) -> ReportContext:
     """The report context for one firm; `cohort_markers` (per theme) come from a batch, if any."""
     b = _Builder(criteria, result, labels)
@@ -288,13 +299,18 @@ def build_context(
     scores = [t.score for t in result.themes]
     floors = [t.floor for t in result.themes]
     colour = brand.primary_colour
-    radar = radar_chart(
-        theme_titles,
-        [
-            Series(chart_label(labels["firm_series"], mode), scores, colour),
-            Series(chart_label(labels["floor"], mode), floors, "#c0392b"),
-        ],
-        size=RADAR_PX,
+    # A radar needs three axes; a set of one or two themes shows only the bars.
+    radar = (
+        Markup("")
+        if len(theme_titles) < 3
+        else radar_chart(
+            theme_titles,
+            [
+                Series(chart_label(labels["firm_series"], mode), scores, colour),
+                Series(chart_label(labels["floor"], mode), floors, "#c0392b"),
+            ],
+            size=RADAR_PX,
+        )
     )
     bars = bar_chart(
         theme_titles,
@@ -313,7 +329,10 @@ def build_context(
     for i, item in enumerate(ordered_bands):
         upper = ordered_bands[i + 1].min_score if i + 1 < len(ordered_bands) else 100.0
         band_views.append(BandView(item.name, f"{item.min_score:g}–{upper:g}", item.description))
+    changes = previous or {}
+    themes = [dataclasses.replace(view, change=_signed(changes.get(view.id))) for view in b.themes()]
     return ReportContext(
+        overall_change=_signed(changes.get("overall")),
         mode=mode,
         html_lang="en" if mode == "en" else "zh-CN",
         labels=labels,
@@ -349,7 +368,7 @@ def build_context(
         top_steps=[b.step(p) for p in result.priorities if p.gain > 0][:LIST_LENGTH],
         radar_svg=radar,
         bars_svg=bars,
-        themes=b.themes(),
+        themes=themes,
         roadmap=b.roadmap(),
         weights=[
             WeightView(

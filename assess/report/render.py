@@ -37,6 +37,7 @@ class ReportOptions:
     variant: PdfVariant | None = None
     generated: dt.datetime | None = None
     cohort_markers: list[list[Marker]] | None = None
+    previous: dict[str, float | None] | None = None  # score changes against an earlier assessment
 
 
 def report_context(criteria: CriteriaSet, result: ScoreResult, options: ReportOptions) -> ReportContext:
@@ -53,6 +54,7 @@ def report_context(criteria: CriteriaSet, result: ScoreResult, options: ReportOp
         logo.as_uri() if logo else None,
         generated,
         options.cohort_markers,
+        options.previous,
     )
 
 

@@ -1,0 +1,1 @@
+"""Batch: many inputs -> results, reports, cohort statistics and output files."""

@@ -1,0 +1,93 @@
+"""Cohort statistics: distributions per theme, ranks and percentiles, readiness counts, common gaps."""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from assess.batch.rows import FirmRow
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Summary of one score across the cohort (firms with no score are left out)."""
+
+    count: int
+    minimum: float
+    p25: float
+    median: float
+    p75: float
+    maximum: float
+    mean: float
+    histogram: tuple[int, ...]  # firms per 10-point bin: 0-9.99, 10-19.99, ..., 90-100
+
+
+@dataclass(frozen=True)
+class CohortStats:
+    count: int
+    overall: Distribution | None
+    themes: dict[str, Distribution | None]
+    readiness: dict[str, int]
+    bands: dict[str, int]
+    vetoes: dict[str, int]
+    common_gaps: list[tuple[str, int]]
+
+
+def _quartiles(ordered: list[float]) -> tuple[float, float, float]:
+    """Quartiles by linear interpolation (the 'inclusive' method), defined for a single firm too."""
+    if len(ordered) == 1:
+        return ordered[0], ordered[0], ordered[0]
+    q1, q2, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    return q1, q2, q3
+
+
+def distribution(values: list[float | None]) -> Distribution | None:
+    present = sorted(v for v in values if v is not None)
+    if not present:
+        return None
+    bins = [0] * 10
+    for value in present:
+        bins[min(9, int(value // 10))] += 1
+    q1, q2, q3 = _quartiles(present)
+    return Distribution(
+        count=len(present),
+        minimum=present[0],
+        p25=round(q1, 2),
+        median=round(q2, 2),
+        p75=round(q3, 2),
+        maximum=present[-1],
+        mean=round(statistics.fmean(present), 2),
+        histogram=tuple(bins),
+    )
+
+
+def cohort_stats(rows: list[FirmRow], theme_ids: list[str], top_gaps: int = 10) -> CohortStats:
+    gaps = Counter(qid for row in rows for qid in row.weak_questions)
+    return CohortStats(
+        count=len(rows),
+        overall=distribution([r.overall for r in rows]),
+        themes={t: distribution([r.themes.get(t) for r in rows]) for t in theme_ids},
+        readiness=dict(sorted(Counter(r.readiness for r in rows).items())),
+        bands=dict(sorted(Counter(r.band or "—" for r in rows).items())),
+        vetoes=dict(sorted(Counter(v for r in rows for v in r.vetoes).items())),
+        common_gaps=sorted(gaps.items(), key=lambda kv: (-kv[1], kv[0]))[:top_gaps],
+    )
+
+
+def rank_rows(rows: list[FirmRow]) -> list[FirmRow]:
+    """Rank by overall score (ties share a rank); percentile = share of the other firms this one scores at or above."""
+    scores = sorted(r.overall for r in rows if r.overall is not None)
+    total = len(scores)
+    ranked = []
+    for row in rows:
+        if row.overall is None:
+            ranked.append(row)
+            continue
+        at_or_below = bisect.bisect_right(scores, row.overall) - 1  # other firms scoring the same or lower
+        higher = total - bisect.bisect_right(scores, row.overall)
+        percentile = round(100.0 * at_or_below / (total - 1), 1) if total > 1 else 100.0
+        ranked.append(dataclasses.replace(row, rank=higher + 1, percentile=percentile))
+    return ranked

@@ -1,0 +1,113 @@
+"""Batch inputs: response files, folders of them, or tables with a row per firm -> work items.
+
+A table is a CSV file, or an XLSX workbook that is not one of our questionnaires (those carry a
+hidden `_assess` sheet).  Headers name question ids, or are renamed by a mapping file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assess.batch.rows import ErrorRow
+from assess.errors import Problem, UserError
+from assess.models.criteria import CriteriaSet
+from assess.questionnaire.xlsx_layout import META_SHEET
+from assess.readers.safe_yaml import load_data
+from assess.readers.submissions import iter_table_rows
+from assess.readers.text_file import read_text
+
+RESPONSE_SUFFIXES = (".yaml", ".yml", ".json")
+TABLE_SUFFIXES = (".csv",)
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One firm to score: a response file, or a row of a table (its data already read)."""
+
+    index: int
+    key: str
+    path: Path
+    digest: str
+    row: int | None = None
+    data: dict[str, Any] | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_questionnaire_workbook(path: Path) -> bool:
+    """An .xlsx made by `assess questionnaire` (it has the hidden meta sheet), as opposed to a table."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return f'name="{META_SHEET}"'.encode() in archive.read("xl/workbook.xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return True  # not a readable workbook: let the response reader say what is wrong
+
+
+def load_mapping(path: Path) -> dict[str, str]:
+    """A mapping file (YAML or JSON): {their column header: our field name or question id}."""
+    data, _ = load_data(read_text(path, path.name), path.name)
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise UserError(
+            f"{path.name} is not a column mapping",
+            [Problem(path.name, "expected pairs of 'column header: field name'")],
+        )
+    return dict(data)
+
+
+def _expand(inputs: list[Path]) -> Iterator[Path]:
+    for path in inputs:
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if (
+                    child.is_file()
+                    and not child.name.startswith(".")
+                    and child.suffix.lower() in (*RESPONSE_SUFFIXES, *TABLE_SUFFIXES, ".xlsx")
+                ):
+                    yield child
+        else:
+            yield path
+
+
+def collect_items(
+    inputs: list[Path], criteria: CriteriaSet, mapping: dict[str, str] | None = None
+) -> tuple[list[BatchItem], list[ErrorRow]]:
+    """Every firm to score, in input order, and the inputs that could not even be opened."""
+    items: list[BatchItem] = []
+    errors: list[ErrorRow] = []
+    for path in _expand(inputs):
+        key = str(path)
+        if not path.exists():
+            errors.append(ErrorRow(key, "", "", "no such file or folder"))
+            continue
+        suffix = path.suffix.lower()
+        is_table = suffix in TABLE_SUFFIXES or (suffix == ".xlsx" and not is_questionnaire_workbook(path))
+        if not is_table:
+            items.append(BatchItem(len(items), key, path, _digest(path.read_bytes())))
+            continue
+        try:
+            for row in iter_table_rows(path, criteria, mapping):
+                payload = json.dumps(row.data, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")
+                items.append(
+                    BatchItem(
+                        len(items),
+                        f"{key} row {row.row}",
+                        path,
+                        _digest(payload),
+                        row.row,
+                        row.data,
+                        tuple(row.problems),
+                    )
+                )
+        except UserError as exc:
+            for problem in exc.problems or [Problem(key, exc.summary)]:
+                errors.append(ErrorRow(key, problem.location, problem.question_id or "", problem.message))
+    return items, errors

@@ -1,0 +1,72 @@
+"""Per-firm PDF reports inside a batch: cohort markers on the charts, safe file names, a worker task."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from assess.batch.cohort import CohortStats
+from assess.batch.inputs import BatchItem
+from assess.batch.worker import criteria_for, score_item_result
+from assess.errors import UserError
+from assess.files import write_atomic
+from assess.models.common import Text
+from assess.models.criteria import CriteriaSet
+from assess.report.charts import Marker
+from assess.report.render import ReportOptions, render_report
+
+MEDIAN_COLOUR = "#7f8c8d"
+TOP_QUARTILE_COLOUR = "#1e8449"
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+
+
+def cohort_markers(criteria: CriteriaSet, stats: CohortStats, labels: dict[str, Text], mode: str) -> list[list[Marker]]:
+    """Per theme: the cohort median and top-quartile threshold, drawn next to the firm's bar."""
+    median_label = labels["cohort_median"].en if mode == "en" else labels["cohort_median"].zh
+    top_label = labels["cohort_top_quartile"].en if mode == "en" else labels["cohort_top_quartile"].zh
+    markers: list[list[Marker]] = []
+    for theme in criteria.themes:
+        dist = stats.themes.get(theme.id)
+        if dist is None:
+            markers.append([])
+            continue
+        markers.append(
+            [
+                Marker(median_label, dist.median, MEDIAN_COLOUR, dashed=True),
+                Marker(top_label, dist.p75, TOP_QUARTILE_COLOUR),
+            ]
+        )
+    return markers
+
+
+def report_file_name(index: int, firm: str, credit_code: str) -> str:
+    """`0007-<ascii slug>.pdf`: no path separators, no dot files, no Windows device names, unique by index."""
+    ascii_name = unicodedata.normalize("NFKD", firm).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:40].strip("-")
+    if len(slug) < 3:
+        slug = re.sub(r"[^a-z0-9]+", "-", credit_code.lower()).strip("-") or "firm"
+    if slug.upper() in _RESERVED:
+        slug = f"firm-{slug}"
+    return f"{index + 1:04d}-{slug}.pdf"
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    item: BatchItem
+    criteria_folder: Path
+    profile: str | None
+    options: ReportOptions
+    target: Path
+
+
+def render_item(task: RenderTask) -> tuple[int, str | None]:
+    """Score one firm again (cheap) and write its report; returns (index, error message or None)."""
+    criteria = criteria_for(task.criteria_folder)
+    try:
+        result = score_item_result(task.item, criteria, task.profile)
+        write_atomic(task.target, render_report(criteria, result, task.options))
+    except UserError as exc:
+        return task.item.index, str(exc)
+    return task.item.index, None

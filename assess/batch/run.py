@@ -1,0 +1,252 @@
+"""Run a batch: score every input across a process pool, then write tables, results, reports and the cohort.
+
+Pass 1 scores (fast) and streams full results to results.jsonl in input order, keeping only small
+rows in memory.  Then ranks, cohort statistics and year-over-year changes are computed.  Pass 2
+renders the PDF reports (slow) in parallel, skipping firms whose report inputs did not change.
+Every output is written atomically; one bad input never stops the rest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from assess import __version__
+from assess.batch.cohort import CohortStats, cohort_stats, rank_rows
+from assess.batch.inputs import BatchItem, collect_items, load_mapping
+from assess.batch.outputs import errors_csv, summary_csv, summary_xlsx
+from assess.batch.previous import change_of, load_previous
+from assess.batch.reports import RenderTask, cohort_markers, render_item, report_file_name
+from assess.batch.rows import ErrorRow, FirmRow
+from assess.batch.worker import Outcome, score_item
+from assess.errors import UserError
+from assess.files import write_atomic
+from assess.models.criteria import CriteriaSet
+from assess.paths import data_dir
+from assess.readers.criteria_files import load_criteria
+from assess.report.brand import Brand
+from assess.report.context import Mode
+from assess.report.render import ReportOptions
+from assess.report.templating import builtin_templates, load_labels
+
+MANIFEST = ".assess-manifest.json"
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    outdir: Path
+    criteria_dir: Path
+    jobs: int = 0  # 0: one per core
+    pdf: bool = True
+    mode: Mode = "bilingual"
+    brand: Brand = field(default_factory=Brand)
+    templates: Path | None = None
+    previous: Path | None = None
+    mapping: Path | None = None
+    force: bool = False
+    profile: str | None = None
+
+
+@dataclass
+class BatchSummary:
+    scored: int = 0
+    failed_inputs: int = 0
+    reports_written: int = 0
+    reports_skipped: int = 0
+    report_errors: int = 0
+    outdir: Path = Path()
+    errors: list[ErrorRow] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed_inputs == 0 and self.report_errors == 0
+
+
+def _jobs(requested: int) -> int:
+    return requested if requested > 0 else max(1, os.cpu_count() or 1)
+
+
+def _parallel(
+    function: Callable[[T], R], tasks: list[T], jobs: int, progress: Progress | None, phase: str
+) -> Iterator[R]:
+    """`function` over `tasks` in order, in a process pool when jobs > 1, reporting progress."""
+    total = len(tasks)
+    if jobs <= 1 or total <= 1:
+        results: Iterable[R] = map(function, tasks)
+        executor = None
+    else:
+        executor = ProcessPoolExecutor(max_workers=min(jobs, total))
+        chunk = max(1, min(64, total // (jobs * 8) or 1))
+        results = executor.map(function, tasks, chunksize=chunk)
+    try:
+        for done, result in enumerate(results, start=1):
+            if progress:
+                progress(phase, done, total)
+            yield result
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
+
+
+def _folder_digest(folders: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_manifest(outdir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _score_all(
+    items: list[BatchItem], options: BatchOptions, jobs: int, progress: Progress | None
+) -> tuple[list[FirmRow], list[ErrorRow]]:
+    """Pass 1: score every item, streaming each full result to results.jsonl in input order."""
+    rows: list[FirmRow] = []
+    errors: list[ErrorRow] = []
+    results_path = options.outdir / "results.jsonl"
+    temp = results_path.with_name(f".{results_path.name}.tmp")
+    tasks = [(item, options.criteria_dir, options.profile) for item in items]
+    with temp.open("w", encoding="utf-8") as out:
+        for outcome in _parallel(score_item, tasks, jobs, progress, "score"):
+            assert isinstance(outcome, Outcome)
+            if outcome.row is None:
+                errors.extend(outcome.errors)
+                continue
+            rows.append(outcome.row)
+            out.write(f'{{"input": {json.dumps(outcome.key, ensure_ascii=False)}, "result": {outcome.result_json}}}\n')
+    temp.replace(results_path)
+    return rows, errors
+
+
+def _render_reports(
+    items: list[BatchItem],
+    rows: list[FirmRow],
+    criteria: CriteriaSet,
+    stats: CohortStats,
+    options: BatchOptions,
+    jobs: int,
+    progress: Progress | None,
+    summary: BatchSummary,
+) -> list[FirmRow]:
+    """Pass 2: a PDF per firm, skipping those whose inputs, criteria, templates and cohort are unchanged."""
+    labels = load_labels([f for f in (options.templates, builtin_templates()) if f is not None])
+    markers = cohort_markers(criteria, stats, labels, options.mode)
+    folders = [builtin_templates(), *([options.templates] if options.templates else [])]
+    common = hashlib.sha256(
+        json.dumps(
+            [
+                __version__,
+                criteria.content_hash,
+                _folder_digest(folders),
+                options.mode,
+                options.profile,
+                options.brand.model_dump(mode="json"),
+                dataclasses.asdict(stats),
+            ],
+            sort_keys=True,
+            default=str,
+        ).encode()
+    ).hexdigest()
+    manifest = _read_manifest(options.outdir)
+    done_before: dict[str, str] = manifest.get("reports", {}) if not options.force else {}
+    by_index = {item.index: item for item in items}
+    tasks: list[RenderTask] = []
+    hashes: dict[str, str] = {}
+    updated: list[FirmRow] = []
+    for row in rows:
+        name = f"reports/{report_file_name(row.index, row.firm, row.credit_code)}"
+        target = options.outdir / name
+        item = by_index[row.index]
+        key_hash = hashlib.sha256(
+            f"{common}|{item.digest}|{json.dumps(row.change, sort_keys=True)}".encode()
+        ).hexdigest()
+        hashes[name] = key_hash
+        updated.append(dataclasses.replace(row, report=name))
+        if done_before.get(name) == key_hash and target.is_file():
+            summary.reports_skipped += 1
+            continue
+        report_options = ReportOptions(
+            mode=options.mode,
+            brand=options.brand,
+            templates=options.templates,
+            cohort_markers=markers,
+            previous=row.change or None,
+        )
+        tasks.append(RenderTask(item, options.criteria_dir, options.profile, report_options, target))
+    failed: set[int] = set()
+    for index, error in _parallel(render_item, tasks, jobs, progress, "reports"):
+        if error is None:
+            summary.reports_written += 1
+        else:
+            failed.add(index)
+            summary.report_errors += 1
+            summary.errors.append(ErrorRow(by_index[index].key, "report", "", error))
+    kept = {name: h for name, h in hashes.items() if not any(r.report == name and r.index in failed for r in updated)}
+    write_atomic(options.outdir / MANIFEST, json.dumps({"reports": kept}, indent=1, sort_keys=True).encode())
+    return [dataclasses.replace(r, report=None) if r.index in failed else r for r in updated]
+
+
+def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | None = None) -> BatchSummary:
+    """Score (and report on) every input; the summary says what was written and what failed."""
+    criteria = load_criteria(options.criteria_dir)
+    options.outdir.mkdir(parents=True, exist_ok=True)
+    mapping = load_mapping(options.mapping) if options.mapping else None
+    previous = load_previous(options.previous) if options.previous else None
+    jobs = _jobs(options.jobs)
+    items, errors = collect_items(inputs, criteria, mapping)
+    summary = BatchSummary(outdir=options.outdir)
+    rows, scoring_errors = _score_all(items, options, jobs, progress)
+    errors += scoring_errors
+    summary.failed_inputs = len({e.input for e in errors})
+    rows = rank_rows(rows)
+    if previous is not None:
+        rows = [dataclasses.replace(r, change=change_of(r, previous)) for r in rows]
+    theme_ids = [t.id for t in criteria.themes]
+    stats = cohort_stats(rows, theme_ids)
+    summary.scored = len(rows)
+    with_change = previous is not None
+    _write_tables(options.outdir, rows, errors, theme_ids, with_change)  # early: nothing lost if reports fail
+    if options.pdf and rows:
+        rows = _render_reports(items, rows, criteria, stats, options, jobs, progress, summary)
+        try:
+            from assess.batch.cohort_report import render_cohort_pdf
+
+            cohort = render_cohort_pdf(criteria, rows, stats, options.mode, options.brand, options.templates)
+            write_atomic(options.outdir / "cohort.pdf", cohort)
+        except UserError as exc:
+            summary.report_errors += 1
+            summary.errors.append(ErrorRow("cohort.pdf", "", "", str(exc)))
+        errors += summary.errors
+        _write_tables(options.outdir, rows, errors, theme_ids, with_change)
+    summary.errors = errors
+    return summary
+
+
+def _write_tables(
+    outdir: Path, rows: list[FirmRow], errors: list[ErrorRow], theme_ids: list[str], with_change: bool
+) -> None:
+    write_atomic(outdir / "summary.csv", summary_csv(rows, theme_ids, with_change))
+    write_atomic(outdir / "summary.xlsx", summary_xlsx(rows, theme_ids, with_change))
+    write_atomic(outdir / "errors.csv", errors_csv(errors))
+
+
+def default_criteria_dir() -> Path:
+    return data_dir("criteria") / "ningbo-export-quality"

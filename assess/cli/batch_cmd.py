@@ -1,0 +1,93 @@
+"""`assess batch`: score and report on many firms, with a progress bar."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+from assess.batch.run import BatchOptions, BatchSummary, default_criteria_dir, run_batch
+from assess.cli.console import err, out
+from assess.cli.errors import user_errors
+from assess.report.brand import Brand, load_brand
+
+
+class ModeOption(StrEnum):
+    zh = "zh"
+    en = "en"
+    bilingual = "bilingual"
+
+
+def run_with_progress(inputs: list[Path], options: BatchOptions) -> BatchSummary:
+    """Run a batch with a rich progress bar (rate and ETA) on stderr."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=False) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def update(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                label = {"score": "scoring", "reports": "reports"}.get(phase, phase)
+                tasks[phase] = progress.add_task(label, total=total, rate="")
+            task = progress.tasks[tasks[phase]]
+            speed = task.speed
+            progress.update(tasks[phase], completed=done, rate=f"{speed:,.1f}/s" if speed else "")
+
+        return run_batch(inputs, options, update)
+
+
+def print_summary(summary: BatchSummary) -> None:
+    out.print(
+        f"[green]✓[/green] {summary.scored} firms scored; {summary.failed_inputs} inputs failed; "
+        f"{summary.reports_written} reports written, {summary.reports_skipped} unchanged"
+    )
+    for error in summary.errors[:20]:
+        where = f"{error.location}: " if error.location else ""
+        err.print(f"  [red]error[/red] {escape(error.input)}: {escape(where + error.message)}")
+    if len(summary.errors) > 20:
+        err.print(f"  … {len(summary.errors) - 20} more in errors.csv")
+    out.print(f"Outputs in {escape(str(summary.outdir.resolve()))}")
+
+
+def batch(
+    inputs: Annotated[list[Path], typer.Argument(help="Response files, folders of them, or tables (CSV/XLSX).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")],
+    jobs: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 0,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write a PDF report per firm and cohort.pdf.")] = True,
+    lang: Annotated[ModeOption, typer.Option("--lang", help="zh, en or bilingual.")] = ModeOption.bilingual,
+    brand: Annotated[Path | None, typer.Option(help="A brand file for the reports.")] = None,
+    templates: Annotated[Path | None, typer.Option(help="Templates overriding the built-in ones.")] = None,
+    previous: Annotated[Path | None, typer.Option(help="An earlier batch's output folder or results.jsonl.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Column mapping for survey-platform tables (YAML).")] = None,
+    force: Annotated[bool, typer.Option(help="Render every report even if nothing changed.")] = False,
+    criteria: Annotated[Path | None, typer.Option("--criteria", "-c", help="Criteria set folder.")] = None,
+    profile: Annotated[str | None, typer.Option(help="Weighting profile.")] = None,
+) -> None:
+    """Score many firms in parallel: summary tables, results, reports, cohort view and an error list."""
+    with user_errors():
+        options = BatchOptions(
+            outdir=output,
+            criteria_dir=criteria or default_criteria_dir(),
+            jobs=jobs,
+            pdf=pdf,
+            mode=lang.value,
+            brand=load_brand(brand) if brand else Brand(),
+            templates=templates,
+            previous=previous,
+            mapping=mapping,
+            force=force,
+            profile=profile,
+        )
+        summary = run_with_progress(inputs, options)
+    print_summary(summary)
+    if not summary.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,230 @@
+"""Batch runs: mixed inputs, encodings, mappings, reruns, interruptions, determinism, hostile names."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from assess.batch import run as batch_run
+from assess.batch.reports import RenderTask, render_item
+from assess.batch.run import BatchOptions, default_criteria_dir, run_batch
+from assess.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[2]
+MINI = ROOT / "tests" / "fixtures" / "mini"
+SEEDS = ROOT / "seeds"
+HEADER = [
+    "firm_name",
+    "credit_code",
+    "industry",
+    "markets",
+    "assessment_date",
+    "A-01",
+    "A-02",
+    "A-03",
+    "B-01",
+    "B-02",
+    "B-03",
+    "B-04",
+]
+GOOD_ROW = ["宁波甲乙工艺品有限公司", "", "crafts", "eu", "2026-11-01", "3", "some", "yes", "2", "x z", "2", "no"]
+runner = CliRunner()
+
+
+def mini_options(outdir: Path, **kwargs: object) -> BatchOptions:
+    return BatchOptions(outdir=outdir, criteria_dir=MINI, jobs=1, pdf=False, **kwargs)  # type: ignore[arg-type]
+
+
+def write_table(path: Path, rows: list[list[str]], encoding: str = "utf-8", header: list[str] | None = None) -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header or HEADER, *rows])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def response_file(folder: Path, name: str, answers: dict[str, object], firm_name: str = "Good Crafts Ltd") -> Path:
+    data = {
+        "firm": {"name": firm_name, "industry": "crafts", "markets": ["eu"], "assessment_date": "2026-11-01"},
+        "answers": answers,
+    }
+    path = folder / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+GOOD_ANSWERS = {"A-01": 3, "A-02": "some", "A-03": True, "B-01": 2, "B-02": ["x", "z"], "B-03": 2, "B-04": False}
+
+
+def test_mixed_good_and_bad_inputs(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", GOOD_ANSWERS)
+    response_file(inputs, "b.yaml", {**GOOD_ANSWERS, "A-01": 9, "Z-01": 1})
+    (inputs / "c.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    response_file(inputs, "d.yaml", GOOD_ANSWERS, firm_name="Second Ltd")
+    summary = run_batch([inputs], mini_options(tmp_path / "out"))
+    assert (summary.scored, summary.failed_inputs, summary.ok) == (2, 2, False)
+    rows = read_csv(tmp_path / "out" / "summary.csv")
+    assert [r["firm"] for r in rows] == ["Good Crafts Ltd", "Second Ltd"]
+    assert rows[0]["overall"] == "70.83" and rows[0]["rank"] == "1" and rows[0]["percentile"] == "100.0"
+    errors = read_csv(tmp_path / "out" / "errors.csv")
+    assert {(e["input"].split("/")[-1], e["question"]) for e in errors} >= {
+        ("b.yaml", "A-01"),
+        ("b.yaml", "Z-01"),
+        ("c.yaml", ""),
+    }
+    assert any(e["location"].startswith("b.yaml:") for e in errors)
+    results = [
+        json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert [r["result"]["overall"] for r in results] == [70.83, 70.83]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "gbk"])
+def test_tables_in_chinese_excel_encodings(tmp_path: Path, encoding: str) -> None:
+    table = write_table(
+        tmp_path / "firms.csv",
+        [GOOD_ROW, ["宁波丙丁食品有限公司", "", "food", "us", "2026-11-02", "1", "none", "no", "7", "y", "", "no"]],
+        encoding,
+    )
+    summary = run_batch([table], mini_options(tmp_path / "out"))
+    assert summary.scored == 2 and summary.ok
+    assert [r["firm"] for r in read_csv(tmp_path / "out" / "summary.csv")] == [
+        "宁波甲乙工艺品有限公司",
+        "宁波丙丁食品有限公司",
+    ]
+
+
+def test_bad_rows_in_a_table_are_listed_and_the_rest_goes_on(tmp_path: Path) -> None:
+    bad = [*GOOD_ROW[:5], "7", *GOOD_ROW[6:]]
+    table = write_table(tmp_path / "firms.csv", [GOOD_ROW, bad, GOOD_ROW])
+    summary = run_batch([table], mini_options(tmp_path / "out"))
+    assert summary.scored == 2 and summary.failed_inputs == 1
+    [error] = read_csv(tmp_path / "out" / "errors.csv")
+    assert error["input"].endswith("firms.csv row 3") and error["question"] == "A-01"
+    assert "row 3" in error["location"]
+
+
+def test_mapping_file_renames_survey_columns(tmp_path: Path) -> None:
+    header = ["企业名称", "统一社会信用代码", "行业", "市场", "日期", "Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"]
+    table = write_table(tmp_path / "survey.csv", [GOOD_ROW], header=header)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump(dict(zip(header, HEADER, strict=True)), allow_unicode=True), encoding="utf-8")
+    summary = run_batch([table], mini_options(tmp_path / "out", mapping=mapping))
+    assert summary.scored == 1 and summary.ok
+
+
+def test_same_inputs_give_byte_identical_summaries(tmp_path: Path) -> None:
+    table = write_table(tmp_path / "firms.csv", [GOOD_ROW, GOOD_ROW])
+    run_batch([table], mini_options(tmp_path / "one"))
+    run_batch([table], mini_options(tmp_path / "two"))
+    for name in ("summary.csv", "summary.xlsx", "errors.csv", "results.jsonl"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_hostile_names_and_formula_cells(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", GOOD_ANSWERS, firm_name='=HYPERLINK("http://x","y")')
+    response_file(inputs, "b.yaml", GOOD_ANSWERS, firm_name="../../escape")
+    response_file(inputs, "c.yaml", GOOD_ANSWERS, firm_name="CON")
+    summary = run_batch([inputs], BatchOptions(outdir=tmp_path / "out", criteria_dir=MINI, jobs=1, pdf=True))
+    assert summary.ok, summary.errors
+    reports = sorted(p.name for p in (tmp_path / "out" / "reports").iterdir())
+    assert len(reports) == 3 and all(p.endswith(".pdf") and "/" not in p and not p.startswith(".") for p in reports)
+    assert not any(p.stem.split("-", 1)[1].upper() == "CON" for p in (tmp_path / "out" / "reports").iterdir())
+    assert not (tmp_path / "escape.pdf").exists() and not list(tmp_path.glob("*.pdf"))
+    raw = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in raw
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx").active
+    assert sheet is not None and sheet["B2"].value == '\'=HYPERLINK("http://x","y")'
+
+
+def test_rerun_skips_unchanged_reports_and_force_renders(tmp_path: Path) -> None:
+    inputs = [SEEDS / "hongyi-auto.yaml", SEEDS / "mingcan-led.yaml"]
+    options = BatchOptions(outdir=tmp_path / "out", criteria_dir=default_criteria_dir(), jobs=1, pdf=True, mode="zh")
+    first = run_batch(inputs, options)
+    assert (first.reports_written, first.reports_skipped) == (2, 0)
+    assert (tmp_path / "out" / "cohort.pdf").is_file()
+    second = run_batch(inputs, options)
+    assert (second.reports_written, second.reports_skipped) == (0, 2)
+    forced = run_batch(inputs, BatchOptions(**{**options.__dict__, "force": True}))
+    assert forced.reports_written == 2
+
+
+def test_interrupted_run_leaves_no_half_written_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        response_file(inputs, name, GOOD_ANSWERS, firm_name=f"Firm {name}")
+    calls = {"n": 0}
+    real = render_item
+
+    def crash_on_second(task: RenderTask) -> tuple[int, str | None]:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(task)
+
+    monkeypatch.setattr(batch_run, "render_item", crash_on_second)  # the name the runner looks up
+    options = BatchOptions(outdir=tmp_path / "out", criteria_dir=MINI, jobs=1, pdf=True)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([inputs], options)
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.name.startswith(".") and p.name.endswith(".tmp")]
+    assert len(list((tmp_path / "out" / "reports").glob("*.pdf"))) == 1
+    monkeypatch.setattr(batch_run, "render_item", real)
+    rerun = run_batch([inputs], options)
+    assert rerun.ok and rerun.reports_written + rerun.reports_skipped == 3
+
+
+def test_previous_adds_changes(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", {**GOOD_ANSWERS, "A-01": 1})
+    run_batch([inputs], mini_options(tmp_path / "2025"))
+    response_file(inputs, "a.yaml", GOOD_ANSWERS)
+    run_batch([inputs], mini_options(tmp_path / "2026", previous=tmp_path / "2025"))
+    [row] = read_csv(tmp_path / "2026" / "summary.csv")
+    # alpha went from (2*1/4 + 0.5 + 1)/4 = 50 to 75: +25; overall +12.5
+    assert row["change_alpha"] == "25.0" and row["change_overall"] == "12.5" and row["change_beta"] == "0.0"
+
+
+def test_cli_exit_codes(tmp_path: Path) -> None:
+    table = write_table(tmp_path / "firms.csv", [GOOD_ROW])
+    ok = runner.invoke(
+        app, ["batch", str(table), "-o", str(tmp_path / "ok"), "--no-pdf", "-c", str(MINI), "--jobs", "1"]
+    )
+    assert ok.exit_code == 0, ok.output
+    bad = write_table(tmp_path / "bad.csv", [[*GOOD_ROW[:5], "x", *GOOD_ROW[6:]]])
+    failed = runner.invoke(
+        app, ["batch", str(table), str(bad), "-o", str(tmp_path / "bad"), "--no-pdf", "-c", str(MINI)]
+    )
+    assert failed.exit_code == 1
+    assert "bad.csv row 2" in failed.stderr
+
+
+def test_process_pool_gives_the_same_results(tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    one = run_batch(
+        [folder], BatchOptions(outdir=tmp_path / "one", criteria_dir=default_criteria_dir(), jobs=1, pdf=False)
+    )
+    two = run_batch(
+        [folder], BatchOptions(outdir=tmp_path / "two", criteria_dir=default_criteria_dir(), jobs=2, pdf=False)
+    )
+    assert one.scored == two.scored == 14
+    assert (tmp_path / "one" / "summary.csv").read_bytes().replace(b"/one/", b"/x/") == (
+        tmp_path / "two" / "summary.csv"
+    ).read_bytes().replace(b"/two/", b"/x/")
