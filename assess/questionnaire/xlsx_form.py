@@ -9,6 +9,8 @@ back even when rows are moved or the text translated (see `assess.readers.xlsx_r
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
 from functools import cache
 from typing import Literal
 
@@ -16,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assess.errors import Problem, UserError
@@ -115,6 +118,26 @@ def choices_text(criteria: CriteriaSet, question: Question, mode: Mode) -> str:
     return "\n".join(lines)
 
 
+_LINE_POINTS = 15.0
+
+
+def _display_width(text: str) -> int:
+    """Columns a line takes: a CJK (wide) character counts twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_row_height(sheet: Worksheet, row: int) -> None:
+    """Set the row's height from its wrapped text, since not every spreadsheet program autofits."""
+    lines = 1
+    for cell in sheet[row]:
+        if not isinstance(cell.value, str) or cell.column_letter == "A":
+            continue
+        width = (sheet.column_dimensions[cell.column_letter].width or 10) * 0.95
+        wrapped = sum(max(1, math.ceil(_display_width(part) / width)) for part in cell.value.split("\n"))
+        lines = max(lines, wrapped)
+    sheet.row_dimensions[row].height = min(409.0, lines * _LINE_POINTS + 4)
+
+
 class _ListSheet:
     """A hidden sheet holding drop-down lists (inline lists are limited to 255 characters)."""
 
@@ -142,12 +165,25 @@ def _header(sheet: Worksheet, mode: Mode, title: str, with_target: bool) -> None
         cell.fill, cell.font, cell.alignment = _HEADER_FILL, _HEADER_FONT, _WRAP
     for letter, width in _WIDTHS.items():
         sheet.column_dimensions[letter].width = width
+    fit_row_height(sheet, layout.HEADER_ROW)
     sheet.column_dimensions["A"].hidden = True
     sheet.freeze_panes = f"B{layout.FIRST_ROW}"
 
 
+def _print_setup(sheet: Worksheet) -> None:
+    """Landscape, all columns on one page width, header row repeated: a readable printout."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
+    sheet.column_dimensions["A"].hidden = True
+
+
 def _protect(sheet: Worksheet) -> None:
     """Lock question cells; answers stay editable and rows may still be moved, added or deleted."""
+    _print_setup(sheet)
     protection = sheet.protection
     protection.sheet = True
     protection.formatColumns = False
@@ -193,6 +229,7 @@ def _firm_sheet(workbook: Workbook, criteria: CriteriaSet, mode: Mode, lists: _L
         sheet.cell(row=row, column=layout.QUESTION_COLUMN, value=say(labels[label], mode)).alignment = _WRAP
         sheet.cell(row=row, column=layout.CHOICES_COLUMN, value=neutralise_text(hint)).alignment = _WRAP
         _answer_cells(sheet, row, (layout.ANSWER_COLUMN,))
+        fit_row_height(sheet, row)
         reference = {"industry": industry_list, "status": status_list}.get(field)
         if reference:
             validation = DataValidation(type="list", formula1=reference, allow_blank=True)
@@ -220,6 +257,7 @@ def _theme_sheet(
             (layout.TARGET_COLUMN,) if isinstance(question, LevelQuestion) else ()
         )
         _answer_cells(sheet, row, editable)
+        fit_row_height(sheet, row)
         values = dropdown_values(criteria, question, mode)
         answer = sheet.cell(row=row, column=layout.ANSWER_COLUMN)
         if values is not None:
@@ -255,6 +293,7 @@ def _instructions(workbook: Workbook, criteria: CriteriaSet, mode: Mode, taken: 
     ).alignment = _WRAP
     for offset, key in enumerate(["how_to_1", "how_to_2", "how_to_3", "how_to_4", "how_to_5"]):
         sheet.cell(row=4 + offset, column=1, value=f"{offset + 1}. {say(labels[key], mode)}").alignment = _WRAP
+        fit_row_height(sheet, 4 + offset)
 
 
 def _meta(workbook: Workbook, criteria: CriteriaSet, mode: Mode) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +176,28 @@ def test_date_cells_and_status(default_criteria: CriteriaSet, tmp_path: Path) ->
     back = read_response(save(workbook, tmp_path / "d.xlsx"), default_criteria)
     assert back.firm.assessment_date == dt.date(2026, 3, 4)
     assert back.status == "draft"
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed (optional check)")
+def test_a_workbook_saved_by_a_spreadsheet_program_reads_back(default_criteria: CriteriaSet, tmp_path: Path) -> None:
+    """Filled, then re-saved by LibreOffice Calc as a person's spreadsheet program would."""
+    seed = load_response(SEEDS / "guxian-foods.yaml", default_criteria)
+    filled = save(fill(default_criteria, seed, "zh"), tmp_path / "filled.xlsx")
+    resaved = tmp_path / "calc"
+    subprocess.run(
+        [
+            "libreoffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(resaved),
+            str(filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    back = read_response(resaved / "filled.xlsx", default_criteria)
+    assert back.answers == seed.answers
