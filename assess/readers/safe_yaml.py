@@ -20,6 +20,7 @@ Path_ = tuple[str | int, ...]
 LocationMap = dict[Path_, int]
 
 MAX_DEPTH = 64
+_STR_TAG = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
@@ -71,6 +72,8 @@ class _Walker:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        if node.tag == _STR_TAG:  # the common case, without the constructor's bookkeeping
+            return node.value
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:

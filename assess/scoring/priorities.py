@@ -32,10 +32,13 @@ def _theme_score_with(
 ) -> float:
     raw = raw_theme_score(results, override=(question_id, points))
     assert raw is not None
+    gates = [g for g in criteria.gates if g.theme == theme_id]
+    if not gates:
+        return raw
     changed = {**visible, question_id: Answer(value=value)}
     cap = 100.0
-    for gate in criteria.gates:
-        if gate.theme == theme_id and evaluate(gate.when, response.firm, changed) is True:
+    for gate in gates:
+        if evaluate(gate.when, response.firm, changed) is True:
             cap = min(cap, gate_cap(criteria, gate))
     return min(raw, cap)
 
