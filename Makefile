@@ -20,8 +20,8 @@ demo: setup
 	$(BIN)/assess demo
 
 lint: setup
-	$(BIN)/ruff check assess tests
-	$(BIN)/ruff format --check assess tests
+	$(BIN)/ruff check assess tests benchmarks
+	$(BIN)/ruff format --check assess tests benchmarks
 
 typecheck: setup
 	$(BIN)/mypy

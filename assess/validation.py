@@ -220,7 +220,7 @@ class _Validator:
                 )
             return None
         self._check_target(qid, question, entry)
-        if is_na(entry.value):
+        if is_na(entry.value) and not (isinstance(question, TextQuestion) and not question.na_allowed):
             if not question.na_allowed:
                 self.add(
                     ["answers", qid],

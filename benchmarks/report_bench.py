@@ -46,13 +46,18 @@ def one_shot(seed: Path, lang: str, runs: int) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(runs):
             out = Path(folder) / "r.pdf"
-            cmd = [str(ROOT / ".venv/bin/python"), "-c",
-                   "import resource, sys\n"
-                   "from assess.cli.app import main\n"
-                   "sys.argv = ['assess', 'report', sys.argv[1], '-o', sys.argv[2], '--lang', sys.argv[3]]\n"
-                   "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
-                   "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n",
-                   str(seed), str(out), lang]
+            cmd = [
+                str(ROOT / ".venv/bin/python"),
+                "-c",
+                "import resource, sys\n"
+                "from assess.cli.app import main\n"
+                "sys.argv = ['assess', 'report', sys.argv[1], '-o', sys.argv[2], '--lang', sys.argv[3]]\n"
+                "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n",
+                str(seed),
+                str(out),
+                lang,
+            ]
             start = time.perf_counter()
             done = subprocess.run(cmd, capture_output=True, text=True, check=True)
             times.append(time.perf_counter() - start)
@@ -69,7 +74,6 @@ def main() -> None:
     seeds = args.seeds or response_files([ROOT / "seeds"])
     fonts = check_rendering_setup()
     allowed = [builtin_templates(), fonts.folder]
-    criteria = load_criteria()
     options = ReportOptions(mode=args.lang)
     html_to_pdf("<p>warm-up 预热</p>", allowed_folders=allowed)  # import WeasyPrint, build the font config
 
@@ -80,24 +84,33 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     rows = []
     for seed in seeds:
-        def build_html() -> tuple[str, object]:
+
+        def build_html(seed: Path = seed) -> tuple[str, object]:
             c = load_criteria()
             result = score(c, load_response(seed, c))
             return report_html(c, result, options, fonts), result
 
         t_html, (html, result) = median_time(build_html, args.runs)  # type: ignore[misc]
         attachment = result_attachment(result)  # type: ignore[arg-type]
-        t_weasy, pdf = median_time(lambda: html_to_pdf(html, allowed_folders=allowed, attachments=[attachment]),
-                                   args.runs)
+        t_weasy, pdf = median_time(
+            lambda html=html, attachment=attachment: html_to_pdf(
+                html, allowed_folders=allowed, attachments=[attachment]
+            ),
+            args.runs,
+        )
         pages = len(PdfReader(io.BytesIO(pdf)).pages)  # type: ignore[arg-type]
         t_shot, peak = one_shot(seed, args.lang, max(1, args.runs // 2 + 1))
         rows.append((t_html, t_weasy, t_shot, pages, len(pdf) / 1024, peak))  # type: ignore[arg-type]
-        print(f"| {seed.stem} | {t_html * 1000:.0f} | {t_weasy:.2f} | {t_shot:.2f} | {pages} | "
-              f"{t_weasy / pages:.3f} | {len(pdf) / 1024:.0f} | {peak:.0f} | {t_html / t_weasy:.1%} |",
-              flush=True)
+        print(
+            f"| {seed.stem} | {t_html * 1000:.0f} | {t_weasy:.2f} | {t_shot:.2f} | {pages} | "
+            f"{t_weasy / pages:.3f} | {len(pdf) / 1024:.0f} | {peak:.0f} | {t_html / t_weasy:.1%} |",
+            flush=True,
+        )
     med = [statistics.median(col) for col in zip(*rows, strict=True)]
-    print(f"| **median** | {med[0] * 1000:.0f} | {med[1]:.2f} | {med[2]:.2f} | {med[3]:.0f} | "
-          f"{med[1] / med[3]:.3f} | {med[4]:.0f} | {med[5]:.0f} | {med[0] / med[1]:.1%} |")
+    print(
+        f"| **median** | {med[0] * 1000:.0f} | {med[1]:.2f} | {med[2]:.2f} | {med[3]:.0f} | "
+        f"{med[1] / med[3]:.3f} | {med[4]:.0f} | {med[5]:.0f} | {med[0] / med[1]:.1%} |"
+    )
     print(f"bench process max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -114,3 +114,8 @@ def test_exclusive_option_cannot_be_combined(default_criteria: CriteriaSet) -> N
     assert parse_value(question, ["none"]) == ("none",)
     with pytest.raises(_InvalidAnswerError, match='"none" cannot be combined with other options'):
         parse_value(question, ["china", "none"])
+
+
+def test_na_words_in_a_free_text_answer_are_just_text(build: Build) -> None:
+    response = build({**GOOD_ANSWERS, "A-04": "NA"})
+    assert response.answers["A-04"].value == "NA" and not response.answers["A-04"].na

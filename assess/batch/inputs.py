@@ -35,8 +35,12 @@ class BatchItem:
     path: Path
     digest: str
     row: int | None = None
-    data: dict[str, Any] | None = None
+    data_json: str | None = None  # a table row's response data, kept as JSON: a tenth of a dict's memory
     problems: tuple[Problem, ...] = ()
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        return None if self.data_json is None else dict(json.loads(self.data_json))
 
 
 def _digest(data: bytes) -> str:
@@ -95,15 +99,15 @@ def collect_items(
             continue
         try:
             for row in iter_table_rows(path, criteria, mapping):
-                payload = json.dumps(row.data, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")
+                payload = json.dumps(row.data, sort_keys=True, default=str, ensure_ascii=False)
                 items.append(
                     BatchItem(
                         len(items),
                         f"{key} row {row.row}",
                         path,
-                        _digest(payload),
+                        _digest(payload.encode("utf-8")),
                         row.row,
-                        row.data,
+                        payload,
                         tuple(row.problems),
                     )
                 )

@@ -50,11 +50,12 @@ def _errors(key: str, exc: UserError) -> list[ErrorRow]:
 
 def score_item_result(item: BatchItem, criteria: CriteriaSet, profile: str | None) -> ScoreResult:
     """Validate and score one item (a file or a table row); UserError when it does not fit."""
-    if item.data is None:
+    data = item.data
+    if data is None:
         return score(criteria, read_response(item.path, criteria), profile)
     if item.problems:
         raise ResponseError(f"{item.key} does not fit criteria set {criteria.id}", list(item.problems))
-    response = Response.model_validate(item.data)
+    response = Response.model_validate(data)
     validated = validate_response(criteria, response, lambda path: f"{item.key}: {format_path(path)}", item.key)
     return score(criteria, validated, profile)
 

@@ -15,9 +15,19 @@ from assess.models.criteria import CriteriaSet, LevelQuestion
 from assess.models.result import Priority, QuestionResult
 from assess.scoring.conditions import evaluate
 from assess.scoring.points import next_step
-from assess.scoring.themes import gate_cap, raw_theme_score
+from assess.scoring.themes import gate_cap
 
 _EFFORT_ORDER = {"quick": 0, "medium": 1, "long": 2}
+
+
+def _theme_totals(results: list[QuestionResult]) -> tuple[float, float]:
+    """(weighted share of points earned, total weight) over the counted questions of a theme."""
+    earned = total = 0.0
+    for r in results:
+        if r.counted and r.max_points > 0:
+            total += r.weight
+            earned += r.weight * (r.points or 0.0) / r.max_points
+    return earned, total
 
 
 def _theme_score_with(
@@ -25,17 +35,19 @@ def _theme_score_with(
     response: ValidatedResponse,
     visible: Mapping[str, Answer],
     theme_id: str,
-    results: list[QuestionResult],
-    question_id: str,
+    totals: tuple[float, float],
+    result: QuestionResult,
     value: AnswerValue,
     points: float,
 ) -> float:
-    raw = raw_theme_score(results, override=(question_id, points))
-    assert raw is not None
+    """The theme's score if one question had `value` (worth `points`): O(1) arithmetic, then the theme's gates."""
+    earned, total = totals
+    delta = result.weight * (points - (result.points or 0.0)) / result.max_points
+    raw = 100.0 * (earned + delta) / total
     gates = [g for g in criteria.gates if g.theme == theme_id]
     if not gates:
         return raw
-    changed = {**visible, question_id: Answer(value=value)}
+    changed = {**visible, result.id: Answer(value=value)}
     cap = 100.0
     for gate in gates:
         if evaluate(gate.when, response.firm, changed) is True:
@@ -60,6 +72,7 @@ def rank_priorities(
         if now is None:
             continue
         share = shares[theme_id]
+        totals = _theme_totals(results)
         for r in results:
             if r.status != "answered" or not r.counted or r.answer is None:
                 continue
@@ -67,12 +80,12 @@ def rank_priorities(
             step = next_step(question, r.answer)
             if step is None:
                 continue
-            after = _theme_score_with(criteria, response, visible, theme_id, results, r.id, step.value, step.points)
+            after = _theme_score_with(criteria, response, visible, theme_id, totals, r, step.value, step.points)
             gain = max(0.0, share * (after - now))
             target_gain = None
             if isinstance(question, LevelQuestion) and r.target is not None and r.target > float(r.answer):  # type: ignore[arg-type]
                 target = int(r.target)
-                reached = _theme_score_with(criteria, response, visible, theme_id, results, r.id, target, target)
+                reached = _theme_score_with(criteria, response, visible, theme_id, totals, r, target, target)
                 target_gain = round(max(0.0, share * (reached - now)), 2)
             priority = dict(
                 question_id=r.id,
