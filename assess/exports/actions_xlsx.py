@@ -11,8 +11,7 @@ file is written atomically: a temp file in the same folder, then `os.replace` (`
 
 from __future__ import annotations
 
-import os
-import secrets
+import io
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assess.errors import CriteriaError
 from assess.exports.safe_cells import neutralise
+from assess.files import write_atomic
 from assess.models.answers import AnswerValue
 from assess.models.common import Lang
 from assess.models.criteria import (
@@ -39,6 +39,7 @@ from assess.models.criteria import (
 )
 from assess.models.result import Priority, ScoreResult
 from assess.paths import data_dir
+from assess.report.wording import advice_for as report_advice
 
 __all__ = ["advice_for", "answer_label", "load_labels", "write_actions_xlsx"]
 
@@ -215,27 +216,13 @@ def answer_label(criteria: CriteriaSet, question: Question, value: AnswerValue |
 
 
 def advice_for(question: Question, current: AnswerValue | None, lang: Lang) -> str:
-    """What to do next: the current level's advice, the chosen option's, or else the question's."""
-    advice = None
-    if isinstance(question, LevelQuestion) and isinstance(current, int) and 0 <= current < len(question.levels):
-        advice = question.levels[current].advice
-    elif isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion) and current is not None:
-        chosen = current if isinstance(current, tuple) else (str(current),)
-        advice = next((o.advice for o in question.options if o.id in chosen and o.advice is not None), None)
-    advice = advice or question.advice
+    """What to do next, in one language: the same advice the PDF report shows."""
+    advice = report_advice(question, current)
     return advice.in_lang(lang) if advice else ""
 
 
 def _save_atomically(workbook: Any, path: Path) -> None:
-    """Save to a new temp file beside `path`, flush it to disk, then move it over `path` in one step."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            workbook.save(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.replace(path)  # os.replace: atomic on the same file system
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    """Save through a temp file beside `path`, so an interrupted run leaves the old file or the new one."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_atomic(path, buffer.getvalue())

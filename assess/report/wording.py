@@ -62,8 +62,9 @@ def advice_for(question: Question, value: AnswerValue | None) -> Text | None:
     """The advice tied to where the firm is: the level's advice, the chosen option's, else the question's."""
     if isinstance(question, LevelQuestion) and isinstance(value, int) and 0 <= value < len(question.levels):
         return question.levels[value].advice or question.advice
-    if isinstance(question, SingleChoiceQuestion):
-        option = next((o for o in question.options if o.id == value), None)
-        if option is not None and option.advice is not None:
-            return option.advice
+    if isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion) and value is not None:
+        chosen = value if isinstance(value, tuple) else (str(value),)
+        option_advice = next((o.advice for o in question.options if o.id in chosen and o.advice is not None), None)
+        if option_advice is not None:
+            return option_advice
     return question.advice
