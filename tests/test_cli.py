@@ -135,3 +135,10 @@ def test_criteria_check_catches_mistakes_planted_in_a_copy_of_the_default_set(tm
     assert result.exit_code == 1
     assert "questions[3].levels[1]: advice missing: say how to reach the next level" in result.stdout
     assert "set.yaml" in result.stdout and "refers to unknown question 'QC-33'" in result.stdout
+
+
+def test_version() -> None:
+    from assess import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"assess {__version__}"

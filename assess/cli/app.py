@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from assess import api
+from assess import __version__, api
 from assess.batch.run import BatchOptions, default_criteria_dir
 from assess.cli.batch_cmd import batch, print_summary, run_with_progress
 from assess.cli.console import out
@@ -30,6 +30,23 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(criteria_app, name="criteria")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"assess {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Export-quality self-assessment against the themes of an export quality award."""
+
+
 app.command()(report)
 app.command()(questionnaire)
 app.command("import-submissions")(import_submissions)
