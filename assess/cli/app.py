@@ -18,6 +18,7 @@ from assess.cli.criteria_cmds import criteria_app
 from assess.cli.errors import print_problems, report_user_error, user_errors
 from assess.cli.questionnaire_cmds import fill, import_submissions, questionnaire
 from assess.cli.report_cmd import report
+from assess.cli.serve_cmd import serve
 from assess.cli.tables import firm_table, league_table, priorities_table
 from assess.errors import UserError
 from assess.models.common import Lang
@@ -52,6 +53,7 @@ app.command()(questionnaire)
 app.command("import-submissions")(import_submissions)
 app.command()(fill)
 app.command()(batch)
+app.command()(serve)
 
 
 class OutputFormat(StrEnum):

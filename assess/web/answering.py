@@ -1,0 +1,174 @@
+"""From what a browser sends to stored answers, and from stored answers to applicability and progress.
+
+Answers are checked as they are saved with the library's own `parse_value`/`is_na`, and stored in their
+typed form (a level as a number, options as ids, yes/no as true/false), so the form shows exactly what
+the scoring will read.  Applicability is recomputed with `assess.scoring.applicability` after every save.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from assess.models.answers import Answer
+from assess.models.criteria import (
+    CriteriaSet,
+    LevelQuestion,
+    MultiChoiceQuestion,
+    Question,
+    SingleChoiceQuestion,
+    YesNoQuestion,
+)
+from assess.models.response import FirmProfile
+from assess.scoring.applicability import applicability
+from assess.validation import is_na, parse_value
+from assess.web.storage import StoredAnswer, StoredValue
+
+MAX_TEXT = 5000  # characters of an answer or a note (the response model's limit for notes)
+NA = "N/A"
+RADIO_KINDS = (LevelQuestion, SingleChoiceQuestion, YesNoQuestion)
+
+
+class AnswerError(ValueError):
+    """A value the question does not accept; the message says why (from the library's validation)."""
+
+
+class FormLike(Protocol):
+    def getlist(self, key: str) -> list[Any]: ...
+
+
+def _strings(form: FormLike, name: str) -> list[str]:
+    return [v for v in form.getlist(name) if isinstance(v, str)]
+
+
+def _first(form: FormLike, name: str) -> str:
+    values = _strings(form, name)
+    return values[0] if values else ""
+
+
+def clean_note(note: Any) -> str | None:
+    if note is None:
+        return None
+    if not isinstance(note, str):
+        raise AnswerError("a note must be text")
+    note = note.strip()
+    if len(note) > MAX_TEXT:
+        raise AnswerError(f"a note may have at most {MAX_TEXT} characters")
+    return note or None
+
+
+def canonical(question: Question, raw: Any) -> StoredValue:
+    """The value to store for a raw answer (None clears it), or AnswerError."""
+    if raw is None or raw == "" or raw == []:
+        return None
+    if isinstance(raw, str):
+        if len(raw) > MAX_TEXT:
+            raise AnswerError(f"an answer may have at most {MAX_TEXT} characters")
+        if not raw.strip():
+            return None
+    if isinstance(raw, list) and not all(isinstance(item, str | int | float | bool) for item in raw):
+        raise AnswerError("unexpected value")
+    if not isinstance(raw, str | int | float | bool | list):
+        raise AnswerError("unexpected value")
+    if is_na(raw):
+        if not question.na_allowed:
+            raise AnswerError("N/A is not allowed for this question")
+        return NA
+    try:
+        value = parse_value(question, raw)
+    except ValueError as exc:
+        raise AnswerError(str(exc)) from None
+    if isinstance(value, tuple):
+        return list(value) or None
+    return value
+
+
+def raw_from_form(question: Question, form: FormLike) -> tuple[Any, str | None]:
+    """The raw answer and note of one question from a submitted page (names: answer-, na-, note-<id>)."""
+    qid = question.id
+    note = _first(form, f"note-{qid}")
+    if _first(form, f"na-{qid}"):
+        return NA, note
+    if isinstance(question, MultiChoiceQuestion):
+        return _strings(form, f"answer-{qid}"), note
+    return _first(form, f"answer-{qid}"), note
+
+
+def fingerprint(value: StoredValue, note: str | None) -> str:
+    """A short digest of an answer as shown, so a page sends back only what the user changed on it."""
+    data = json.dumps([value, note or None], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+
+def firm_profile(profile: Mapping[str, Any] | None) -> FirmProfile | None:
+    if profile is None:
+        return None
+    try:
+        return FirmProfile.model_validate(profile)
+    except ValidationError:
+        return None
+
+
+def typed_answers(criteria: CriteriaSet, stored: Mapping[str, StoredAnswer]) -> dict[str, Answer]:
+    """Stored answers as the scoring reads them (values the criteria no longer accept are left out)."""
+    typed: dict[str, Answer] = {}
+    for qid, answer in stored.items():
+        question = criteria.questions.get(qid)
+        if question is None or answer.value is None:
+            continue
+        if is_na(answer.value):
+            if question.na_allowed:
+                typed[qid] = Answer(na=True, note=answer.note)
+            continue
+        try:
+            typed[qid] = Answer(value=parse_value(question, answer.value), note=answer.note)
+        except ValueError:
+            continue
+    return typed
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Answered of applicable questions, counted as the result's completeness is (free text left out)."""
+
+    answered: int
+    applicable: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.applicable == 0 else round(100 * self.answered / self.applicable)
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """Where a questionnaire stands: which questions apply, which are answered."""
+
+    applies: dict[str, bool]
+    answered: set[str]
+
+    def progress(self, criteria: CriteriaSet, question_ids: list[str] | None = None) -> Progress:
+        ids = question_ids if question_ids is not None else list(criteria.questions)
+        counted = [q for q in ids if self.applies.get(q, True) and criteria.questions[q].kind != "text"]
+        return Progress(sum(1 for q in counted if q in self.answered), len(counted))
+
+    def missing(self, criteria: CriteriaSet) -> list[str]:
+        """Required questions that apply and have no answer yet."""
+        return [
+            q.id
+            for q in criteria.questions.values()
+            if self.applies.get(q.id, True) and q.required and q.id not in self.answered
+        ]
+
+
+def answer_state(
+    criteria: CriteriaSet, profile: Mapping[str, Any] | None, stored: Mapping[str, StoredAnswer]
+) -> AnswerState:
+    typed = typed_answers(criteria, stored)
+    firm = firm_profile(profile)
+    applies = applicability(criteria, firm, typed) if firm is not None else dict.fromkeys(criteria.questions, True)
+    return AnswerState(applies, set(typed))

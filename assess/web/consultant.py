@@ -1,0 +1,177 @@
+"""The consultant's pages, behind a password: invites, every submission, each PDF, the cohort outputs.
+
+Without a valid session, pages redirect to the login and actions are refused (403).  The session is
+a signed cookie (HttpOnly, SameSite=Lax) carrying its own CSRF token for the forms.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from assess.batch.reports import report_file_name
+from assess.errors import UserError
+from assess.web.answering import answer_state
+from assess.web.context import SESSION_COOKIE, WebContext
+from assess.web.deps import (
+    CSRF_FIELD,
+    Form,
+    anon_cookie,
+    check_anon_csrf,
+    field,
+    pdf_download,
+    refuse_csrf,
+    see_other,
+    with_anon_cookie,
+)
+from assess.web.security import Session, verify_password
+from assess.web.views import submission_row
+
+LOGIN = "/consultant/login"
+HOME = "/consultant"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def consultant_routes(ctx: WebContext) -> APIRouter:
+    router = APIRouter()
+    criteria = ctx.criteria
+
+    def session(request: Request) -> Session | None:
+        return ctx.sessions.read(request.cookies.get(SESSION_COOKIE))
+
+    def acting(request: Request, form_csrf: str) -> Session:
+        """The session of a POST, or 403 (no login, or a form not served to this session)."""
+        found = session(request)
+        refuse_csrf(found is not None and form_csrf == found.csrf)
+        assert found is not None
+        return found
+
+    def login_page(request: Request, status: int = 200, error: str | None = None) -> Response:
+        anon, new = anon_cookie(request)
+        response = ctx.pages.response(
+            "login.html.j2",
+            ctx.mode(request),
+            status,
+            here=LOGIN,
+            csrf=ctx.signer.anonymous_csrf(anon),
+            error=error,
+            configured=ctx.password_hash is not None,
+        )
+        return with_anon_cookie(ctx, response, anon, new)
+
+    @router.get(LOGIN)
+    def login_form(request: Request) -> Response:
+        if session(request) is not None:
+            return see_other(HOME)
+        return login_page(request)
+
+    @router.post(LOGIN)
+    def login(request: Request, form: Form) -> Response:
+        check_anon_csrf(ctx, request, form)
+        client = request.client.host if request.client else "?"
+        if ctx.throttle.blocked(client):
+            return login_page(request, 429, "login_throttled")
+        if not verify_password(field(form, "password"), ctx.password_hash):
+            ctx.throttle.failed(client)
+            return login_page(request, 401, "login_failed")
+        ctx.throttle.succeeded(client)
+        cookie, _session = ctx.sessions.issue()
+        response = see_other(HOME)
+        ctx.set_cookie(response, SESSION_COOKIE, cookie, max_age=ctx.sessions.seconds)
+        return response
+
+    @router.post("/consultant/logout")
+    def logout(request: Request, form: Form) -> Response:
+        acting(request, field(form, CSRF_FIELD))
+        response = see_other("/")
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @router.get(HOME)
+    def submissions(request: Request, created: int | None = None) -> Response:
+        found = session(request)
+        if found is None:
+            return see_other(LOGIN)
+        records = ctx.store.list_all()
+        answers = ctx.store.all_answers()
+        base = str(request.base_url)
+        rows = [
+            submission_row(
+                criteria,
+                record,
+                None if record.submitted else answer_state(criteria, record.profile, answers.get(record.id, {})),
+                base,
+            )
+            for record in records
+        ]
+        cohort, other_criteria = ctx.scoring.cohort_rows(records)
+        return ctx.pages.response(
+            "consultant.html.j2",
+            ctx.mode(request),
+            here=HOME,
+            csrf=found.csrf,
+            rows=rows,
+            created=created,
+            submitted=len(cohort),
+            other_criteria=other_criteria,
+            criteria=criteria,
+        )
+
+    @router.post("/consultant/invites")
+    def invite(request: Request, form: Form) -> Response:
+        acting(request, field(form, CSRF_FIELD))
+        name = " ".join(field(form, "firm").split())[:200]
+        if not name:
+            return see_other(HOME)
+        record = ctx.store.create(ctx.mode(request), label=name, source="invite")
+        return see_other(f"{HOME}?created={record.id}#assessment-{record.id}")
+
+    def logged_in(request: Request) -> None:
+        if session(request) is None:
+            raise HTTPException(status_code=403)
+
+    @router.get("/consultant/assessments/{assessment_id}/report.pdf")
+    def firm_pdf(request: Request, assessment_id: int) -> Response:
+        logged_in(request)
+        record = ctx.store.get_by_id(assessment_id)
+        data = ctx.store.pdf_by_id(assessment_id) if record is not None else None
+        if record is None or data is None:
+            raise HTTPException(status_code=404)
+        profile = record.profile or {}
+        return pdf_download(
+            data, report_file_name(record.id - 1, str(profile.get("name") or ""), str(profile.get("credit_code") or ""))
+        )
+
+    @router.get("/consultant/summary.csv")
+    def summary_csv(request: Request) -> Response:
+        logged_in(request)
+        rows, _ = ctx.scoring.cohort_rows(ctx.store.list_all())
+        return Response(
+            ctx.scoring.summary_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="summary.csv"'},
+        )
+
+    @router.get("/consultant/summary.xlsx")
+    def summary_xlsx(request: Request) -> Response:
+        logged_in(request)
+        rows, _ = ctx.scoring.cohort_rows(ctx.store.list_all())
+        return Response(
+            ctx.scoring.summary_xlsx(rows),
+            media_type=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="summary.xlsx"'},
+        )
+
+    @router.get("/consultant/cohort.pdf")
+    def cohort_pdf(request: Request) -> Response:
+        logged_in(request)
+        rows, _ = ctx.scoring.cohort_rows(ctx.store.list_all())
+        if not rows:
+            raise HTTPException(status_code=404, detail="no_submissions")
+        try:
+            return pdf_download(ctx.scoring.cohort_pdf(rows, ctx.mode(request)), "cohort.pdf")
+        except UserError as exc:
+            raise HTTPException(status_code=500, detail="error_other") from exc
+
+    return router

@@ -1,0 +1,82 @@
+"""What every route needs, built once by `create_app`: storage, criteria and scoring, pages, security."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from assess.api import load_criteria
+from assess.models.criteria import CriteriaSet
+from assess.web.rendering import Mode, Pages, as_mode
+from assess.web.security import LoginThrottle, Sessions, Signer, hash_password, looks_like_hash, verify_password
+from assess.web.settings import WebSettings
+from assess.web.storage import Store
+from assess.web.submission import Scoring
+
+LANG_COOKIE = "assess_lang"
+ANON_COOKIE = "assess_anon"
+SESSION_COOKIE = "assess_session"
+SECRET_KEY = "secret_key"
+PASSWORD_KEY = "password_hash"
+
+
+@dataclass
+class WebContext:
+    settings: WebSettings
+    store: Store
+    scoring: Scoring
+    pages: Pages
+    signer: Signer
+    sessions: Sessions
+    throttle: LoginThrottle
+    password_hash: str | None
+
+    @property
+    def criteria(self) -> CriteriaSet:
+        return self.scoring.criteria
+
+    def mode(self, request: Request, fallback: str | None = None) -> Mode:
+        """The language mode: the visitor's choice (cookie), else the assessment's, else bilingual."""
+        chosen = request.cookies.get(LANG_COOKIE)
+        return as_mode(chosen, as_mode(fallback))
+
+    def set_cookie(self, response: Response, name: str, value: str, max_age: int | None = None) -> None:
+        """Every cookie of the app: HttpOnly, SameSite=Lax, Secure when configured, for the whole site."""
+        response.set_cookie(
+            name, value, max_age=max_age, path="/", secure=self.settings.secure_cookies, httponly=True, samesite="lax"
+        )
+
+
+def build_context(settings: WebSettings) -> WebContext:
+    store = Store(settings.db_url)
+    secret = settings.secret_key or store.meta_once(SECRET_KEY, secrets.token_urlsafe(48))
+    stored_hash = store.get_meta(PASSWORD_KEY)
+    if settings.password:
+        # The same password as last time keeps its hash (and so the open sessions); a new one replaces it.
+        same = verify_password(settings.password, stored_hash)
+        password_hash: str | None = stored_hash if same else hash_password(settings.password)
+    elif settings.password_hash:
+        if not looks_like_hash(settings.password_hash):
+            raise ValueError("password_hash must be a hash made by assess.web.security.hash_password")
+        password_hash = settings.password_hash
+    else:
+        password_hash = stored_hash
+    if password_hash and password_hash != stored_hash:
+        store.set_meta(PASSWORD_KEY, password_hash)  # a later start without a password keeps this one
+    signer = Signer(secret)
+    criteria = load_criteria(settings.criteria_dir)
+    if settings.profile is not None and settings.profile not in criteria.profiles:
+        raise ValueError(f"unknown weighting profile '{settings.profile}'; one of: {', '.join(criteria.profiles)}")
+    return WebContext(
+        settings=settings,
+        store=store,
+        scoring=Scoring(criteria, settings.profile),
+        pages=Pages(),
+        signer=signer,
+        sessions=Sessions(signer, password_hash, settings.session_hours),
+        throttle=LoginThrottle(settings.login_attempts, settings.login_window_seconds),
+        password_hash=password_hash,
+    )

@@ -1,0 +1,325 @@
+"""The exporter's pages: start, firm profile, one page per theme, review and submit, results, the PDF.
+
+Every page and action goes by the assessment's token; an unknown token is a plain 404 that shows
+nothing.  Answers are saved one by one (JSON, from the page's script) and when a page is sent; a
+page sends back only the answers changed on it, so it cannot undo what another tab saved meanwhile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from assess.batch.reports import report_file_name
+from assess.models.response import FirmProfile
+from assess.models.result import ScoreResult
+from assess.web.answering import (
+    AnswerError,
+    answer_state,
+    canonical,
+    clean_note,
+    fingerprint,
+    raw_from_form,
+)
+from assess.web.context import LANG_COOKIE, WebContext
+from assess.web.deps import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    Form,
+    anon_cookie,
+    check_anon_csrf,
+    field,
+    pdf_download,
+    refuse_csrf,
+    safe_next,
+    see_other,
+    valid_token,
+    with_anon_cookie,
+)
+from assess.web.rendering import MODES
+from assess.web.storage import AnswerWrite, Assessment
+from assess.web.views import Views
+
+PROFILE_FIELDS = ("name", "credit_code", "industry", "markets", "assessment_date", "assessor")
+
+
+class SaveAnswer(BaseModel):
+    """One answer saved from the page's script."""
+
+    model_config = ConfigDict(extra="forbid")
+    question: str
+    value: bool | int | float | str | list[str] | None = None
+    note: str | None = None
+
+
+def exporter_routes(ctx: WebContext) -> APIRouter:
+    router = APIRouter()
+    views = Views(ctx.criteria)
+    criteria = ctx.criteria
+
+    def load(token: str) -> Assessment:
+        record = ctx.store.get(token) if valid_token(token) else None
+        if record is None:
+            raise HTTPException(status_code=404)
+        return record
+
+    def page(request: Request, record: Assessment, name: str, status: int = 200, **context: Any) -> Response:
+        token = record.token
+        return ctx.pages.response(
+            name,
+            ctx.mode(request, record.lang),
+            status,
+            here=request.url.path,
+            token=token,
+            record=record,
+            csrf=ctx.signer.exporter_csrf(token),
+            private_link=f"{request.base_url}a/{token}",
+            criteria=criteria,
+            **context,
+        )
+
+    def check_csrf(token: str, given: str | None) -> None:
+        refuse_csrf(ctx.signer.check("csrf-exporter", token, given))
+
+    # --- start ------------------------------------------------------------------------------------
+
+    @router.get("/")
+    def start(request: Request) -> Response:
+        anon, new = anon_cookie(request)
+        response = ctx.pages.response(
+            "start.html.j2",
+            ctx.mode(request),
+            here="/",
+            csrf=ctx.signer.anonymous_csrf(anon),
+            criteria=criteria,
+        )
+        return with_anon_cookie(ctx, response, anon, new)
+
+    @router.post("/assessments")
+    def create(request: Request, form: Form) -> Response:
+        check_anon_csrf(ctx, request, form)
+        record = ctx.store.create(ctx.mode(request, field(form, "lang")))
+        return see_other(f"/a/{record.token}/profile")
+
+    @router.get("/lang/{mode}")
+    def choose_language(mode: str, next: str = "/") -> Response:
+        response = see_other(safe_next(next))
+        if mode in MODES:
+            ctx.set_cookie(response, LANG_COOKIE, mode, max_age=365 * 24 * 3600)
+        return response
+
+    # --- overview and profile ---------------------------------------------------------------------
+
+    @router.get("/a/{token}")
+    def overview(request: Request, token: str) -> Response:
+        record = load(token)
+        state = answer_state(criteria, record.profile, ctx.store.answers(record.id))
+        return page(
+            request,
+            record,
+            "overview.html.j2",
+            progress=state.progress(criteria),
+            themes=views.theme_links(token, state),
+        )
+
+    def profile_values(record: Assessment) -> dict[str, Any]:
+        values: dict[str, Any] = dict(record.profile or {})
+        values.setdefault("name", record.label or "")
+        values.setdefault("assessment_date", dt.date.today().isoformat())
+        values.setdefault("markets", [])
+        for name in PROFILE_FIELDS:
+            values.setdefault(name, "")
+        return values
+
+    @router.get("/a/{token}/profile")
+    def profile_form(request: Request, token: str) -> Response:
+        record = load(token)
+        if record.submitted:
+            return see_other(f"/a/{token}/results")
+        return page(request, record, "profile.html.j2", values=profile_values(record), errors={})
+
+    @router.post("/a/{token}/profile")
+    def save_profile(request: Request, token: str, form: Form) -> Response:
+        record = load(token)
+        check_csrf(token, field(form, CSRF_FIELD))
+        data: dict[str, Any] = {name: field(form, name) or None for name in PROFILE_FIELDS if name != "markets"}
+        data["markets"] = [m for m in form.getlist("markets") if isinstance(m, str)]
+        errors: dict[str, str] = {}
+        if data["industry"] not in criteria.industry_ids():
+            errors["industry"] = "choose one"
+        if not data["markets"] or not set(data["markets"]) <= criteria.market_ids():
+            errors["markets"] = "choose at least one"
+        try:
+            profile = FirmProfile.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                name = str(error["loc"][0]) if error["loc"] else "name"
+                errors.setdefault(name, error["msg"].removeprefix("Value error, "))
+        if errors:
+            shown = {**profile_values(record), **{k: v or "" for k, v in data.items()}}
+            return page(request, record, "profile.html.j2", 422, values=shown, errors=errors)
+        outcome = ctx.store.save_profile(token, profile.model_dump(mode="json"))
+        if outcome == "locked":
+            return see_other(f"/a/{token}/results")
+        return see_other(f"/a/{token}/theme/1")
+
+    # --- themes -----------------------------------------------------------------------------------
+
+    def theme_number(number: int) -> int:
+        if not 1 <= number <= len(criteria.themes):
+            raise HTTPException(status_code=404)
+        return number
+
+    @router.get("/a/{token}/theme/{number}")
+    def theme_form(request: Request, token: str, number: int) -> Response:
+        record = load(token)
+        number = theme_number(number)
+        if record.submitted:
+            return see_other(f"/a/{token}/results")
+        if record.profile is None:
+            return see_other(f"/a/{token}/profile")
+        stored = ctx.store.answers(record.id)
+        state = answer_state(criteria, record.profile, stored)
+        return page(request, record, "theme.html.j2", view=views.theme_page(token, number, stored, state))
+
+    @router.post("/a/{token}/theme/{number}")
+    def save_theme(request: Request, token: str, number: int, form: Form) -> Response:
+        load(token)
+        number = theme_number(number)
+        check_csrf(token, field(form, CSRF_FIELD))
+        writes: list[AnswerWrite] = []
+        errors: dict[str, str] = {}
+        overrides: dict[str, tuple[Any, str | None]] = {}
+        for question in criteria.themes[number - 1].questions:
+            if f"seen-{question.id}" not in form:
+                continue  # not on the page that was sent
+            raw, note = raw_from_form(question, form)
+            try:
+                value, cleaned = canonical(question, raw), clean_note(note)
+            except AnswerError as exc:
+                errors[question.id] = str(exc)
+                overrides[question.id] = (raw, note)
+                continue
+            if fingerprint(value, cleaned) != field(form, f"seen-{question.id}"):
+                writes.append(AnswerWrite(question.id, value, cleaned))
+        outcome = ctx.store.save_answers(token, writes)
+        if outcome == "locked":
+            return see_other(f"/a/{token}/results")
+        if errors:
+            fresh = load(token)
+            stored = ctx.store.answers(fresh.id)
+            state = answer_state(criteria, fresh.profile, stored)
+            view = views.theme_page(token, number, stored, state, overrides, errors)
+            return page(request, fresh, "theme.html.j2", 422, view=view)
+        go = field(form, "go")
+        if go == "prev":
+            return see_other(f"/a/{token}/theme/{number - 1}" if number > 1 else f"/a/{token}/profile")
+        if go == "next" and number < len(criteria.themes):
+            return see_other(f"/a/{token}/theme/{number + 1}")
+        if go in ("next", "review"):
+            return see_other(f"/a/{token}/review")
+        if go == "overview":
+            return see_other(f"/a/{token}")
+        return see_other(f"/a/{token}/theme/{number}")
+
+    @router.post("/a/{token}/answer")
+    def save_answer(request: Request, token: str, body: SaveAnswer) -> Response:
+        record = load(token)
+        check_csrf(token, request.headers.get(CSRF_HEADER))
+        question = criteria.questions.get(body.question)
+        if question is None:
+            return JSONResponse({"ok": False, "error": "unknown question"}, status_code=422)
+        try:
+            value, note = canonical(question, body.value), clean_note(body.note)
+        except AnswerError as exc:
+            return JSONResponse({"ok": False, "error": str(exc)}, status_code=422)
+        outcome = ctx.store.save_answer(token, question.id, value, note)
+        if outcome == "locked":
+            return JSONResponse({"ok": False, "error": "submitted", "redirect": f"/a/{token}/results"}, status_code=409)
+        if outcome == "missing":
+            raise HTTPException(status_code=404)
+        state = answer_state(criteria, record.profile, ctx.store.answers(record.id))
+        progress = state.progress(criteria)
+        themes = {
+            str(n): state.progress(criteria, [q.id for q in theme.questions]).__dict__
+            for n, theme in enumerate(criteria.themes, start=1)
+        }
+        return JSONResponse(
+            {
+                "ok": True,
+                "fingerprint": fingerprint(value, note),
+                "applies": state.applies,
+                "progress": {
+                    "answered": progress.answered,
+                    "applicable": progress.applicable,
+                    "percent": progress.percent,
+                },
+                "themes": themes,
+            }
+        )
+
+    # --- review, submit, results ------------------------------------------------------------------
+
+    def review_page(request: Request, record: Assessment, status: int = 200, **extra: Any) -> Response:
+        state = answer_state(criteria, record.profile, ctx.store.answers(record.id))
+        context: dict[str, Any] = {"problems": [], "busy": False, **extra}
+        return page(
+            request,
+            record,
+            "review.html.j2",
+            status,
+            progress=state.progress(criteria),
+            missing=views.missing(record.token, state),
+            themes=views.theme_links(record.token, state),
+            **context,
+        )
+
+    @router.get("/a/{token}/review")
+    def review(request: Request, token: str) -> Response:
+        record = load(token)
+        if record.submitted:
+            return see_other(f"/a/{token}/results")
+        if record.profile is None:
+            return see_other(f"/a/{token}/profile")
+        return review_page(request, record)
+
+    @router.post("/a/{token}/submit")
+    def submit(request: Request, token: str, form: Form) -> Response:
+        record = load(token)
+        check_csrf(token, field(form, CSRF_FIELD))
+        mode = ctx.mode(request, record.lang)
+        outcome = ctx.scoring.submit(ctx.store, token, mode)
+        if outcome.status in ("submitted", "already"):
+            return see_other(f"/a/{token}/results")
+        if outcome.status == "missing":
+            raise HTTPException(status_code=404)
+        fresh = load(token)
+        if outcome.status == "busy":
+            return review_page(request, fresh, 409, busy=True)
+        return review_page(request, fresh, 422, problems=views.problems(token, outcome.problems))
+
+    @router.get("/a/{token}/results")
+    def results(request: Request, token: str) -> Response:
+        record = load(token)
+        if not record.submitted or record.result is None:
+            return see_other(f"/a/{token}/review")
+        result = ScoreResult.model_validate_json(record.result)
+        report = views.results(result, ctx.mode(request, record.lang))
+        return page(request, record, "results.html.j2", report=report, result=result)
+
+    @router.get("/a/{token}/report.pdf")
+    def report_pdf(token: str) -> Response:
+        record = load(token)
+        data = ctx.store.pdf(token) if record.submitted else None
+        if data is None:
+            raise HTTPException(status_code=404)
+        firm = str((record.profile or {}).get("name") or "")
+        code = str((record.profile or {}).get("credit_code") or "")
+        return pdf_download(data, report_file_name(record.id - 1, firm, code))
+
+    return router

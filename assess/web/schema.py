@@ -1,0 +1,100 @@
+"""The database schema and its migrations: a `schema_version` table and numbered, idempotent steps.
+
+Every start runs `migrate`: inside one write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
+advisory lock), it reads the version, applies the steps above it in order and records the new
+version, so two processes starting together cannot both upgrade.  A step never edits an earlier one;
+a new column or table is a new step appended to `MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+    text,
+)
+
+metadata = MetaData()
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=True),  # the firm name a consultant's invite was made for
+    Column("source", String(16), nullable=False),  # "self" or "invite"
+    Column("status", String(16), nullable=False),  # "draft" or "submitted"
+    Column("lang", String(16), nullable=False),
+    Column("profile", Text, nullable=True),  # the firm profile as JSON
+    Column("revision", Integer, nullable=False),  # +1 on every save: a submit scores the latest answers
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("result", Text, nullable=True),  # the ScoreResult as JSON
+    Column("overall", Float, nullable=True),
+    Column("pdf", LargeBinary, nullable=True),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("question_id", String(32), primary_key=True),
+    Column("value", Text, nullable=True),  # JSON
+    Column("note", Text, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+Migration = Callable[[Connection], None]
+
+
+def _initial(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[meta, assessments, answers], checkfirst=True)
+
+
+MIGRATIONS: list[tuple[int, Migration]] = [(1, _initial)]
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    found = conn.execute(select(schema_version.c.version)).scalar()
+    return int(found) if found is not None else 0
+
+
+def migrate(conn: Connection) -> int:
+    """Bring the schema up to LATEST inside the caller's write transaction; return the version reached."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(7414420)"))  # one migrating process at a time
+    metadata.create_all(conn, tables=[schema_version], checkfirst=True)
+    version = current_version(conn)
+    if version > LATEST:
+        raise RuntimeError(f"the database schema (version {version}) is newer than this assess (version {LATEST})")
+    for number, step in MIGRATIONS:
+        if number > version:
+            step(conn)
+    if version == 0:
+        conn.execute(schema_version.insert().values(version=LATEST))
+    elif version < LATEST:
+        conn.execute(schema_version.update().values(version=LATEST))
+    return LATEST

@@ -1,0 +1,147 @@
+"""Password hashes (scrypt with a salt), signed session cookies and CSRF tokens (HMAC-SHA256), login throttling.
+
+- The consultant's password is kept only as `scrypt$n$r$p$salt$hash`; checking it takes ~50 ms.
+- A session cookie is `payload.mac`: the payload (expiry, a per-session CSRF token, a fingerprint of
+  the password hash, so changing the password ends every session) signed with the secret key.
+- CSRF tokens: on an exporter's pages HMAC(secret, "exporter", token), so only a page served by us
+  for that assessment carries it; on the anonymous forms (start, login) HMAC(secret, "anon", cookie)
+  bound to a random cookie; on the consultant's pages the session's own token.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+SALT_BYTES = 16
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """True when `password` matches the stored hash; False for no hash or a malformed one."""
+    if not stored:
+        return False
+    try:
+        scheme, n, r, p, salt, expected = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        digest = hashlib.scrypt(
+            password.encode("utf-8"), salt=_unb64(salt), n=int(n), r=int(r), p=int(p), dklen=len(_unb64(expected))
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(digest, _unb64(expected))
+
+
+def looks_like_hash(value: str) -> bool:
+    parts = value.split("$")
+    return len(parts) == 6 and parts[0] == "scrypt"
+
+
+class Signer:
+    """HMAC-SHA256 with the app's secret key, separated by purpose so one token never serves another."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = hashlib.sha256(b"assess-web\0" + secret.encode("utf-8")).digest()
+
+    def mac(self, purpose: str, value: str) -> str:
+        return _b64(hmac.new(self._key, f"{purpose}\0{value}".encode(), hashlib.sha256).digest())
+
+    def check(self, purpose: str, value: str, given: str | None) -> bool:
+        return bool(given) and hmac.compare_digest(self.mac(purpose, value).encode(), (given or "").encode())
+
+    # CSRF tokens of the two kinds of pages that have no session.
+    def exporter_csrf(self, token: str) -> str:
+        return self.mac("csrf-exporter", token)
+
+    def anonymous_csrf(self, cookie: str) -> str:
+        return self.mac("csrf-anon", cookie)
+
+
+@dataclass(frozen=True)
+class Session:
+    expires: int
+    csrf: str
+
+
+class Sessions:
+    """Consultant sessions as signed cookies; no server-side state."""
+
+    def __init__(self, signer: Signer, password_hash: str | None, hours: float) -> None:
+        self.signer = signer
+        self.seconds = int(hours * 3600)
+        # Sessions name the password they were opened with: a new password ends them all.
+        self.fingerprint = signer.mac("password", password_hash or "")[:16]
+
+    def issue(self, now: float | None = None) -> tuple[str, Session]:
+        session = Session(
+            expires=int(now if now is not None else time.time()) + self.seconds, csrf=_b64(secrets.token_bytes(24))
+        )
+        body = _b64(json.dumps({"e": session.expires, "c": session.csrf, "p": self.fingerprint}).encode())
+        return f"{body}.{self.signer.mac('session', body)}", session
+
+    def read(self, cookie: str | None, now: float | None = None) -> Session | None:
+        if not cookie or cookie.count(".") != 1:
+            return None
+        body, mac = cookie.split(".")
+        if not self.signer.check("session", body, mac):
+            return None
+        try:
+            data = json.loads(_unb64(body))
+            expires, csrf, fingerprint = int(data["e"]), str(data["c"]), str(data["p"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        if fingerprint != self.fingerprint or expires < (now if now is not None else time.time()):
+            return None
+        return Session(expires, csrf)
+
+
+class LoginThrottle:
+    """At most `limit` failed logins per client address in a sliding window (in memory, per process)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        failures = self._failures.setdefault(client, deque())
+        while failures and failures[0] <= now - self.window:
+            failures.popleft()
+        return failures
+
+    def blocked(self, client: str, now: float | None = None) -> bool:
+        with self._lock:
+            return len(self._recent(client, now if now is not None else time.monotonic())) >= self.limit
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        with self._lock:
+            self._recent(client, now if now is not None else time.monotonic()).append(
+                now if now is not None else time.monotonic()
+            )
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)

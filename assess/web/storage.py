@@ -1,0 +1,354 @@
+"""Assessments and their answers in SQLite (a file) or PostgreSQL, through SQLAlchemy Core.
+
+Nothing lost: an answer is saved by merging that one answer into the stored ones inside a write
+transaction that first locks the assessment (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR
+UPDATE), so saves from two tabs or two devices serialise instead of overwriting each other, and a
+save that races a submit either lands before it or is refused.  Every save bumps `revision`; a submit
+stores its result only `WHERE status = 'draft' AND revision = <the revision it scored>`, so a double
+submit stores one result and a late answer is never silently left out of the score.
+
+Nothing leaked: every exporter query goes by the assessment's token (unguessable, 256 bits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, Row, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from assess.web.schema import answers, assessments, meta, migrate
+
+StoredValue = bool | int | float | str | list[str] | None
+SaveOutcome = Literal["saved", "missing", "locked"]
+TOKEN_BYTES = 32
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    value: StoredValue
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AnswerWrite:
+    """One answer to merge: `value` None and `note` None removes it."""
+
+    question_id: str
+    value: StoredValue
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    id: int
+    token: str
+    label: str | None
+    source: str
+    status: str
+    lang: str
+    profile: dict[str, Any] | None
+    revision: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None
+    result: str | None
+    overall: float | None
+    has_pdf: bool
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == "submitted"
+
+
+def normalise_url(url: str) -> str:
+    """`postgresql://` and `postgres://` mean psycopg 3 (SQLAlchemy would pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a SQLite file or a PostgreSQL database, set up for the write discipline above."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            raise ValueError("the web app needs a SQLite file (sqlite:///path.db), not an in-memory database")
+        engine = create_engine(
+            parsed, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=10, max_overflow=40
+        )
+        _sqlite_transactions(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    raise ValueError(f"unsupported database URL '{parsed.get_backend_name()}': use sqlite:///file.db or postgresql://")
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """pysqlite's own BEGIN is deferred and lazy; we issue BEGIN (reads) or BEGIN IMMEDIATE (writes) ourselves."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("assess_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands datetimes back without their zone; they were stored in UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+_COLUMNS = [c for c in assessments.c if c.name != "pdf"]
+
+
+def _assessment(row: Row[Any]) -> Assessment:
+    data = row._mapping
+    created = _aware(data["created_at"])
+    updated = _aware(data["updated_at"])
+    assert created is not None and updated is not None
+    return Assessment(
+        id=data["id"],
+        token=data["token"],
+        label=data["label"],
+        source=data["source"],
+        status=data["status"],
+        lang=data["lang"],
+        profile=json.loads(data["profile"]) if data["profile"] else None,
+        revision=data["revision"],
+        created_at=created,
+        updated_at=updated,
+        submitted_at=_aware(data["submitted_at"]),
+        result=data["result"],
+        overall=data["overall"],
+        has_pdf=bool(data["has_pdf"]),
+    )
+
+
+def _answer(value: str | None, note: str | None) -> StoredAnswer:
+    return StoredAnswer(json.loads(value) if value is not None else None, note)
+
+
+class Store:
+    """The web app's storage; safe to share between threads (one engine, a pool of connections)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        with self._write() as conn:
+            self.schema_version = migrate(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(assess_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # --- meta (secret key, password hash) ---------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self._read() as conn:
+            return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            if conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount == 0:
+                conn.execute(meta.insert().values(key=key, value=value))
+
+    def meta_once(self, key: str, value: str) -> str:
+        """The stored value of `key`, storing `value` first if there is none (first writer wins)."""
+        try:
+            with self._write() as conn:
+                found = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+                if found is not None:
+                    return str(found)
+                conn.execute(meta.insert().values(key=key, value=value))
+                return value
+        except IntegrityError:  # another process stored it between our read and insert
+            stored = self.get_meta(key)
+            assert stored is not None
+            return stored
+
+    # --- assessments ------------------------------------------------------------------------------
+
+    def create(self, lang: str, label: str | None = None, source: str = "self") -> Assessment:
+        now = _now()
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        with self._write() as conn:
+            conn.execute(
+                assessments.insert().values(
+                    token=token,
+                    label=label,
+                    source=source,
+                    status="draft",
+                    lang=lang,
+                    profile=None,
+                    revision=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        found = self.get(token)
+        assert found is not None
+        return found
+
+    def _select(self) -> Any:
+        return select(*_COLUMNS, assessments.c.pdf.is_not(None).label("has_pdf"))
+
+    def get(self, token: str) -> Assessment | None:
+        with self._read() as conn:
+            row = conn.execute(self._select().where(assessments.c.token == token)).first()
+        return _assessment(row) if row is not None else None
+
+    def get_by_id(self, assessment_id: int) -> Assessment | None:
+        with self._read() as conn:
+            row = conn.execute(self._select().where(assessments.c.id == assessment_id)).first()
+        return _assessment(row) if row is not None else None
+
+    def list_all(self) -> list[Assessment]:
+        with self._read() as conn:
+            rows = conn.execute(self._select().order_by(assessments.c.created_at.desc(), assessments.c.id.desc()))
+            return [_assessment(row) for row in rows]
+
+    def count(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(assessments)).scalar() or 0)
+
+    # --- answers ----------------------------------------------------------------------------------
+
+    def answers(self, assessment_id: int) -> dict[str, StoredAnswer]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(answers.c.question_id, answers.c.value, answers.c.note).where(
+                    answers.c.assessment_id == assessment_id
+                )
+            )
+            return {qid: _answer(value, note) for qid, value, note in rows}
+
+    def all_answers(self) -> dict[int, dict[str, StoredAnswer]]:
+        found: dict[int, dict[str, StoredAnswer]] = {}
+        with self._read() as conn:
+            rows = conn.execute(select(answers.c.assessment_id, answers.c.question_id, answers.c.value, answers.c.note))
+            for aid, qid, value, note in rows:
+                found.setdefault(aid, {})[qid] = _answer(value, note)
+        return found
+
+    def _lock_draft(self, conn: Connection, token: str) -> tuple[SaveOutcome, int]:
+        """Lock the assessment row for this transaction; say whether it can still be changed."""
+        row = conn.execute(
+            select(assessments.c.id, assessments.c.status).where(assessments.c.token == token).with_for_update()
+        ).first()
+        if row is None:
+            return "missing", 0
+        if row.status != "draft":
+            return "locked", row.id
+        return "saved", row.id
+
+    def _touch(self, conn: Connection, assessment_id: int, now: dt.datetime) -> None:
+        conn.execute(
+            assessments.update()
+            .where(assessments.c.id == assessment_id)
+            .values(revision=assessments.c.revision + 1, updated_at=now)
+        )
+
+    def save_answers(self, token: str, writes: Sequence[AnswerWrite]) -> SaveOutcome:
+        """Merge these answers into the stored ones, all or none, while the assessment is a draft."""
+        now = _now()
+        with self._write() as conn:
+            outcome, aid = self._lock_draft(conn, token)
+            if outcome != "saved":
+                return outcome
+            for write in writes:
+                where = (answers.c.assessment_id == aid) & (answers.c.question_id == write.question_id)
+                if write.value is None and not write.note:
+                    conn.execute(answers.delete().where(where))
+                    continue
+                values = {
+                    "value": None if write.value is None else json.dumps(write.value, ensure_ascii=False),
+                    "note": write.note or None,
+                    "updated_at": now,
+                }
+                if conn.execute(answers.update().where(where).values(**values)).rowcount == 0:
+                    conn.execute(answers.insert().values(assessment_id=aid, question_id=write.question_id, **values))
+            if writes:
+                self._touch(conn, aid, now)
+            return "saved"
+
+    def save_answer(self, token: str, question_id: str, value: StoredValue, note: str | None) -> SaveOutcome:
+        return self.save_answers(token, [AnswerWrite(question_id, value, note)])
+
+    def save_profile(self, token: str, profile: dict[str, Any]) -> SaveOutcome:
+        now = _now()
+        with self._write() as conn:
+            outcome, aid = self._lock_draft(conn, token)
+            if outcome == "saved":
+                conn.execute(
+                    assessments.update()
+                    .where(assessments.c.id == aid)
+                    .values(profile=json.dumps(profile, ensure_ascii=False))
+                )
+                self._touch(conn, aid, now)
+            return outcome
+
+    # --- submission -------------------------------------------------------------------------------
+
+    def submit(self, token: str, revision: int, result_json: str, overall: float | None, pdf: bytes, lang: str) -> bool:
+        """Store the result of the revision that was scored, once: False if already submitted or changed since."""
+        now = _now()
+        with self._write() as conn:
+            changed = conn.execute(
+                assessments.update()
+                .where(
+                    (assessments.c.token == token)
+                    & (assessments.c.status == "draft")
+                    & (assessments.c.revision == revision)
+                )
+                .values(
+                    status="submitted",
+                    result=result_json,
+                    overall=overall,
+                    pdf=pdf,
+                    lang=lang,
+                    submitted_at=now,
+                    updated_at=now,
+                )
+            ).rowcount
+        return changed == 1
+
+    def pdf(self, token: str) -> bytes | None:
+        with self._read() as conn:
+            return conn.execute(select(assessments.c.pdf).where(assessments.c.token == token)).scalar()
+
+    def pdf_by_id(self, assessment_id: int) -> bytes | None:
+        with self._read() as conn:
+            return conn.execute(select(assessments.c.pdf).where(assessments.c.id == assessment_id)).scalar()

@@ -1,0 +1,124 @@
+"""Submit = the CLI's path: the stored profile and answers -> validate_response -> score -> render_report.
+
+Also the consultant's cohort outputs, built as `assess batch` builds them: firm_row -> rank_rows ->
+cohort_stats -> summary_csv / summary_xlsx / render_cohort_pdf.  PDFs are rendered one at a time per
+process (WeasyPrint shares one font configuration, which is not made for threads).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from assess.api import score
+from assess.batch.cohort import cohort_stats, rank_rows
+from assess.batch.cohort_report import render_cohort_pdf
+from assess.batch.outputs import summary_csv, summary_xlsx
+from assess.batch.rows import FirmRow, firm_row
+from assess.errors import Problem, ResponseError, UserError
+from assess.models.criteria import CriteriaSet
+from assess.models.response import Response
+from assess.models.result import ScoreResult
+from assess.report.brand import Brand
+from assess.report.render import ReportOptions, render_report
+from assess.validation import validate_response
+from assess.web.storage import Assessment, Store, StoredAnswer
+
+Mode = Literal["zh", "en", "bilingual"]
+SUBMIT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    status: Literal["submitted", "already", "invalid", "missing", "busy"]
+    problems: tuple[Problem, ...] = ()
+
+
+def _locate(path: Any) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def build_response(criteria: CriteriaSet, profile: Mapping[str, Any], stored: Mapping[str, StoredAnswer]) -> Response:
+    """The response the CLI would read from a file (status final), or ResponseError."""
+    data = {
+        "criteria": criteria.id,
+        "status": "final",
+        "firm": dict(profile),
+        "answers": {qid: {"value": a.value, "note": a.note} for qid, a in stored.items()},
+    }
+    try:
+        return Response.model_validate(data)
+    except ValidationError as exc:
+        problems = [Problem(_locate(e["loc"]), e["msg"]) for e in exc.errors()]
+        raise ResponseError("the answers do not form a valid response", problems) from None
+
+
+class Scoring:
+    """The criteria set and weighting profile the app scores with, and its PDF renderer."""
+
+    def __init__(self, criteria: CriteriaSet, profile: str | None = None) -> None:
+        self.criteria = criteria
+        self.profile = profile
+        self._pdf_lock = threading.Lock()
+        self.theme_ids = [t.id for t in criteria.themes]
+
+    def score(self, profile: Mapping[str, Any] | None, stored: Mapping[str, StoredAnswer]) -> ScoreResult:
+        if profile is None:
+            raise ResponseError("the firm profile is missing", [Problem("firm", "fill in the firm profile first")])
+        response = build_response(self.criteria, profile, stored)
+        validated = validate_response(self.criteria, response, _locate, source="web")
+        return score(self.criteria, validated, self.profile)
+
+    def report_pdf(self, result: ScoreResult, mode: Mode) -> bytes:
+        with self._pdf_lock:
+            return render_report(self.criteria, result, ReportOptions(mode=mode))
+
+    def submit(self, store: Store, token: str, mode: Mode) -> SubmitOutcome:
+        """Score the latest answers and store the result once; a save during scoring makes it score again."""
+        for _ in range(SUBMIT_ATTEMPTS):
+            record = store.get(token)
+            if record is None:
+                return SubmitOutcome("missing")
+            if record.submitted:
+                return SubmitOutcome("already")
+            try:
+                result = self.score(record.profile, store.answers(record.id))
+            except ResponseError as exc:
+                return SubmitOutcome("invalid", tuple(exc.problems))
+            try:
+                pdf = self.report_pdf(result, mode)
+            except UserError as exc:  # the report cannot be written here (fonts, templates): say so, keep the draft
+                return SubmitOutcome("invalid", (Problem("report", exc.summary), *exc.problems))
+            if store.submit(token, record.revision, result.model_dump_json(), result.overall, pdf, mode):
+                return SubmitOutcome("submitted")
+        return SubmitOutcome("busy")
+
+    # --- the cohort -------------------------------------------------------------------------------
+
+    def cohort_rows(self, records: list[Assessment]) -> tuple[list[FirmRow], int]:
+        """Ranked rows of the submitted firms scored with this criteria set, and how many were left out."""
+        rows: list[FirmRow] = []
+        other_criteria = 0
+        submitted = sorted((r for r in records if r.submitted and r.result), key=lambda r: r.id)
+        for record in submitted:
+            result = ScoreResult.model_validate_json(record.result or "")
+            if result.criteria.content_hash != self.criteria.content_hash:
+                other_criteria += 1
+                continue
+            rows.append(firm_row(len(rows), f"web-{record.id}", result))
+        return rank_rows(rows), other_criteria
+
+    def summary_csv(self, rows: list[FirmRow]) -> bytes:
+        return summary_csv(rows, self.theme_ids, False)
+
+    def summary_xlsx(self, rows: list[FirmRow]) -> bytes:
+        return summary_xlsx(rows, self.theme_ids, False)
+
+    def cohort_pdf(self, rows: list[FirmRow], mode: Mode) -> bytes:
+        stats = cohort_stats(rows, self.theme_ids)
+        with self._pdf_lock:
+            return render_cohort_pdf(self.criteria, rows, stats, mode, Brand())

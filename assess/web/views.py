@@ -1,0 +1,300 @@
+"""View-models: what each page shows, built from the criteria set and the stored answers.
+
+Templates do no look-ups and no arithmetic; every text is a bilingual `Text` for the `tr` filter
+(or firm-supplied text, escaped by the templates' autoescaping).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assess.errors import Problem
+from assess.models.common import Text
+from assess.models.criteria import CriteriaSet, MultiChoiceQuestion, NumberQuestion, Question, TextQuestion, Theme
+from assess.models.result import ScoreResult
+from assess.questionnaire.yaml_form import Wording, questionnaire_labels
+from assess.report.context import ReportContext
+from assess.report.render import ReportOptions, report_context
+from assess.web.answering import NA, RADIO_KINDS, AnswerState, Progress, fingerprint
+from assess.web.rendering import Mode
+from assess.web.storage import Assessment, StoredAnswer, StoredValue
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    key: str
+    label: Text | None
+    detail: Text | None
+    checked: bool
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: str
+    kind: str
+    widget: str  # radio, checkbox, number, text
+    text: Text
+    help: Text
+    how: Text | None
+    choices: list[ChoiceView]
+    value_text: str
+    na_allowed: bool
+    na_checked: bool
+    note: str
+    applies: bool
+    applicability: Text | None
+    evidence: Text | None
+    required: bool
+    unit: Text | None
+    range: Text | None
+    error: str | None
+    seen: str
+
+
+@dataclass(frozen=True)
+class ThemeLink:
+    number: int
+    title: Text
+    url: str
+    progress: Progress
+    current: bool
+
+
+@dataclass(frozen=True)
+class ThemePage:
+    number: int
+    count: int
+    title: Text
+    description: Text
+    questions: list[QuestionView]
+    progress: Progress
+    theme_progress: Progress
+    themes: list[ThemeLink]
+    prev_url: str | None
+    is_last: bool
+
+
+@dataclass(frozen=True)
+class MissingView:
+    id: str
+    text: Text
+    url: str
+
+
+@dataclass(frozen=True)
+class MissingGroup:
+    """The missing answers of one theme (the review page folds each theme's list)."""
+
+    number: int
+    title: Text
+    url: str
+    items: list[MissingView]
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    question_id: str | None
+    text: Text | None
+    message: str
+    url: str | None
+
+
+def _shown(value: StoredValue) -> str:
+    if value is None or isinstance(value, list):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _keys(value: Any) -> set[str]:
+    if isinstance(value, list):
+        return {str(v) for v in value}
+    return {_shown(value)} if value is not None else set()
+
+
+class Views:
+    """Page models for one criteria set."""
+
+    def __init__(self, criteria: CriteriaSet) -> None:
+        self.criteria = criteria
+        self.words = Wording(criteria, questionnaire_labels())
+        self.theme_number = {q.id: n for n, t in enumerate(criteria.themes, start=1) for q in t.questions}
+
+    def question_url(self, token: str, qid: str) -> str:
+        return f"/a/{token}/theme/{self.theme_number[qid]}#q-{qid}"
+
+    def question(
+        self,
+        question: Question,
+        stored: StoredAnswer | None,
+        applies: bool,
+        override: tuple[Any, str | None] | None = None,
+        error: str | None = None,
+    ) -> QuestionView:
+        """One question as shown: its stored answer, or what the user typed when it was refused (`override`)."""
+        value: Any = stored.value if stored else None
+        note = stored.note if stored else None
+        seen = fingerprint(value, note)
+        if override is not None:
+            value, note = override
+        na = isinstance(value, str) and value == NA
+        keys = set() if na else _keys(value)
+        if isinstance(question, RADIO_KINDS):
+            widget = "radio"
+        elif isinstance(question, MultiChoiceQuestion):
+            widget = "checkbox"
+        elif isinstance(question, NumberQuestion):
+            widget = "number"
+        else:
+            widget = "text"
+        choices = [ChoiceView(c.key, c.label, c.detail, c.key in keys) for c in self.words.choices(question)]
+        return QuestionView(
+            id=question.id,
+            kind=question.kind,
+            widget=widget,
+            text=question.text,
+            help=question.help,
+            how=self.words.how_to_tick(question),
+            choices=choices,
+            value_text="" if na or widget in ("radio", "checkbox") else _shown(value),
+            na_allowed=question.na_allowed,
+            na_checked=na,
+            note=note or "",
+            applies=applies,
+            applicability=self.words.applicability(question),
+            evidence=self.words.evidence(question),
+            required=question.required and not isinstance(question, TextQuestion),
+            unit=question.unit if isinstance(question, NumberQuestion) else None,
+            range=self.words.number_range(question) if isinstance(question, NumberQuestion) else None,
+            error=error,
+            seen=seen,
+        )
+
+    def theme_links(self, token: str, state: AnswerState, current: int | None = None) -> list[ThemeLink]:
+        return [
+            ThemeLink(
+                n,
+                theme.label,
+                f"/a/{token}/theme/{n}",
+                state.progress(self.criteria, [q.id for q in theme.questions]),
+                n == current,
+            )
+            for n, theme in enumerate(self.criteria.themes, start=1)
+        ]
+
+    def theme_page(
+        self,
+        token: str,
+        number: int,
+        stored: Mapping[str, StoredAnswer],
+        state: AnswerState,
+        overrides: Mapping[str, tuple[Any, str | None]] | None = None,
+        errors: Mapping[str, str] | None = None,
+    ) -> ThemePage:
+        theme: Theme = self.criteria.themes[number - 1]
+        overrides = overrides or {}
+        errors = errors or {}
+        questions = [
+            self.question(q, stored.get(q.id), state.applies.get(q.id, True), overrides.get(q.id), errors.get(q.id))
+            for q in theme.questions
+        ]
+        count = len(self.criteria.themes)
+        return ThemePage(
+            number=number,
+            count=count,
+            title=theme.title,
+            description=theme.description,
+            questions=questions,
+            progress=state.progress(self.criteria),
+            theme_progress=state.progress(self.criteria, [q.id for q in theme.questions]),
+            themes=self.theme_links(token, state, number),
+            prev_url=f"/a/{token}/theme/{number - 1}" if number > 1 else f"/a/{token}/profile",
+            is_last=number == count,
+        )
+
+    def missing(self, token: str, state: AnswerState) -> list[MissingGroup]:
+        missing = set(state.missing(self.criteria))
+        groups = []
+        for number, theme in enumerate(self.criteria.themes, start=1):
+            items = [
+                MissingView(q.id, q.text, self.question_url(token, q.id)) for q in theme.questions if q.id in missing
+            ]
+            if items:
+                groups.append(MissingGroup(number, theme.label, f"/a/{token}/theme/{number}", items))
+        return groups
+
+    def problems(self, token: str, problems: tuple[Problem, ...]) -> list[ProblemView]:
+        views = []
+        for p in problems:
+            qid = p.question_id if p.question_id in self.criteria.questions else None
+            views.append(
+                ProblemView(
+                    question_id=qid,
+                    text=self.criteria.questions[qid].text if qid else None,
+                    message=p.message,
+                    url=self.question_url(token, qid) if qid else None,
+                )
+            )
+        return views
+
+    def results(self, result: ScoreResult, mode: Mode) -> ReportContext:
+        """The report's own context (scores, verdict, charts as SVG, priorities), so page and PDF agree."""
+        return report_context(self.criteria, result, ReportOptions(mode=mode))
+
+
+# --- the consultant's table -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    id: int
+    firm: str
+    invited_as: str
+    status: str
+    completeness: int
+    overall: str
+    band: Text | None
+    verdict: str
+    updated: str
+    link: str
+    pdf_url: str | None
+
+
+def _when(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def submission_row(
+    criteria: CriteriaSet, record: Assessment, state: AnswerState | None, base_url: str
+) -> SubmissionRow:
+    profile = record.profile or {}
+    firm = str(profile.get("name") or record.label or "—")
+    result = ScoreResult.model_validate_json(record.result) if record.submitted and record.result else None
+    verdict: str
+    if result is not None:
+        completeness = round(100 * result.completeness)
+        band = criteria.band_named(result.band) if result.band else None
+        verdict = result.readiness.verdict
+        overall = "—" if result.overall is None else f"{result.overall:.1f}"
+    else:
+        completeness = state.progress(criteria).percent if state is not None else 0
+        band, verdict, overall = None, "", "—"
+    return SubmissionRow(
+        id=record.id,
+        firm=firm,
+        invited_as=record.label or "",
+        status=record.status,
+        completeness=completeness,
+        overall=overall,
+        band=band.name if band else None,
+        verdict=verdict,
+        updated=_when(record.updated_at),
+        link=f"{base_url}a/{record.token}",
+        pdf_url=f"/consultant/assessments/{record.id}/report.pdf" if record.has_pdf else None,
+    )

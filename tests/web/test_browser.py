@@ -1,0 +1,162 @@
+"""End to end in a real headless browser (Debian's Chromium driven by selenium).
+
+An exporter fills the questionnaire, leaves, resumes from the private link in a fresh browser,
+submits, and downloads a PDF whose text holds the firm name and the score.  Skipped with a reason
+where Chromium or its driver is not installed (CI installs both: scripts/start-test-services.sh).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assess.web.app import create_app
+from assess.web.settings import WebSettings
+from tests.conftest import MINI
+
+selenium = pytest.importorskip("selenium", reason="selenium is not installed")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+CHROMIUM = os.environ.get("ASSESS_TEST_CHROMIUM") or shutil.which("chromium")
+DRIVER = os.environ.get("ASSESS_TEST_CHROMEDRIVER") or shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER), reason="Debian's chromium and chromium-driver are not installed"
+)
+FIRM = "宁波浏览器测试工艺品有限公司"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The app served by uvicorn on loopback, in a thread, on a SQLite file."""
+    import uvicorn
+
+    settings = WebSettings(db_url=f"sqlite:///{tmp_path / 'web.db'}", criteria_dir=MINI, password="pw-for-tests")
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert instance.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+def _browser(tmp_path: Path, name: str) -> WebDriver:
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=412,915",
+        f"--user-data-dir={tmp_path / name}",
+    ):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+
+
+def _click(driver: WebDriver, element_id: str) -> None:
+    element = WebDriverWait(driver, 15).until(expected_conditions.element_to_be_clickable((By.ID, element_id)))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
+def _wait_saved(driver: WebDriver, question_id: str) -> None:
+    """Autosave reports on each question; wait until this one is saved."""
+    WebDriverWait(driver, 15).until(
+        lambda d: (
+            d.find_element(By.ID, f"state-{question_id}").text.strip() != ""
+            and "…" not in d.find_element(By.ID, f"state-{question_id}").text
+        )
+    )
+
+
+def test_fill_leave_resume_submit_download(server: str, tmp_path: Path) -> None:
+    first = _browser(tmp_path, "device-1")
+    try:
+        first.get(server + "/lang/en")
+        _click(first, "start-assessment")
+        WebDriverWait(first, 15).until(expected_conditions.presence_of_element_located((By.ID, "firm-name-input")))
+        private_link = first.current_url.rsplit("/profile", 1)[0]
+        first.find_element(By.ID, "firm-name-input").send_keys(FIRM)
+        Select(first.find_element(By.ID, "industry")).select_by_value("crafts")
+        _click(first, "market-eu")
+        first.execute_script("document.getElementById('assessment-date').value = '2026-11-01'")
+        _click(first, "save-profile")
+        # Theme 1 (alpha): answered by clicking, saved as the exporter goes; then the browser is closed.
+        _click(first, "answer-A-01-3")
+        _wait_saved(first, "A-01")
+        _click(first, "answer-A-02-some")
+        _wait_saved(first, "A-02")
+        _click(first, "answer-A-03-true")
+        _wait_saved(first, "A-03")
+        first.find_element(By.ID, "note-A-01").send_keys("Procedure QP-07, audited 2026")
+        first.find_element(By.ID, "answer-A-04").click()  # moving on saves the note
+        _wait_saved(first, "A-01")
+    finally:
+        first.quit()
+
+    second = _browser(tmp_path, "device-2")  # another device: only the private link is known
+    try:
+        second.get(private_link + "/theme/1")
+        assert second.find_element(By.ID, "answer-A-01-3").is_selected()
+        assert second.find_element(By.ID, "answer-A-03-true").is_selected()
+        assert "QP-07" in (second.find_element(By.ID, "note-A-01").get_attribute("value") or "")
+        _click(second, "go-next")
+        number = second.find_element(By.ID, "answer-B-01")
+        number.send_keys("2")
+        _click(second, "answer-B-02-x")
+        _click(second, "answer-B-02-z")
+        _click(second, "answer-B-03-2")  # applies: the firm exports to the EU
+        _click(second, "answer-B-04-false")
+        _wait_saved(second, "B-04")
+        _click(second, "go-review")
+        WebDriverWait(second, 15).until(expected_conditions.presence_of_element_located((By.ID, "all-answered")))
+        _click(second, "submit-assessment")
+        score = (
+            WebDriverWait(second, 60)
+            .until(expected_conditions.presence_of_element_located((By.ID, "overall-score")))
+            .text
+        )
+        assert score == "70.8"  # the hand-computed score of the mini set for these answers (tests/test_scoring.py)
+        href = second.find_element(By.ID, "download-pdf").get_attribute("href")
+        assert href
+    finally:
+        second.quit()
+
+    pdf = tmp_path / "report.pdf"
+    with urllib.request.urlopen(href, timeout=60) as response:
+        pdf.write_bytes(response.read())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert FIRM in text and "70.8" in text

@@ -1,0 +1,326 @@
+"""The exporter's path: create, profile, every theme, submit, results and PDF; resume; saves that lose nothing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from assess.api import load_criteria, score
+from assess.models.response import Response
+from assess.validation import validate_response
+from tests.conftest import GOOD_ANSWERS, MINI
+from tests.web.conftest import PROFILE, MakeApp, Visitor, csrf_of
+
+
+def expected_overall() -> str:
+    criteria = load_criteria(MINI)
+    response = Response.model_validate(
+        {"status": "final", "firm": PROFILE | {"credit_code": None}, "answers": GOOD_ANSWERS}
+    )
+    result = score(criteria, validate_response(criteria, response, str))
+    assert result.overall is not None
+    return f"{result.overall:.1f}"
+
+
+def theme_form(html: str) -> dict[str, str | list[str]]:
+    """What the browser would send for a theme page as shown (every input's current value)."""
+    data: dict[str, str | list[str]] = {"csrf": csrf_of(html)}
+    for name, value in re.findall(r'<input type="hidden" name="(seen-[^"]+)" value="([^"]*)"', html):
+        data[name] = value
+    for name, value in re.findall(
+        r'<input type="(?:radio|checkbox)" name="([^"]+)" id="[^"]+" value="([^"]+)" checked>', html
+    ):
+        existing = data.get(name)
+        data[name] = (
+            [*existing, value] if isinstance(existing, list) else [value] if existing is None else [existing, value]
+        )
+    for name, value in re.findall(
+        r'<input type="text" inputmode="decimal" name="([^"]+)" id="[^"]+" value="([^"]*)"', html
+    ):
+        data[name] = value
+    for name, value in re.findall(
+        r'<textarea name="([^"]+)" id="[^"]+" rows="\d+" maxlength="\d+"[^>]*>([^<]*)</textarea>', html
+    ):
+        data[name] = value
+    return data
+
+
+def test_whole_exporter_flow(client: TestClient, visitor: Visitor, tmp_path: Path) -> None:
+    start = client.get("/")
+    assert start.status_code == 200
+    assert 'name="viewport"' in start.text and 'id="start-assessment"' in start.text
+    token = visitor.start()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
+
+    profile = client.get(f"/a/{token}/profile")
+    assert f"/a/{token}" in profile.text  # the private link is shown
+    response = visitor.profile(token)
+    assert response.status_code == 303 and response.headers["location"] == f"/a/{token}/theme/1"
+
+    # Every theme of the mini set, one page each, answered through the pages' own forms.
+    themes = load_criteria(MINI).themes
+    for number, theme in enumerate(themes, start=1):
+        page = client.get(f"/a/{token}/theme/{number}")
+        assert page.status_code == 200
+        assert 'id="progress"' in page.text
+        for question in theme.questions:
+            assert f'id="q-{question.id}"' in page.text
+        csrf = csrf_of(page.text)
+        for question in theme.questions:
+            saved = visitor.save(
+                token, question.id, GOOD_ANSWERS.get(question.id, "free text"), f"evidence {question.id}", csrf
+            )
+            assert saved.status_code == 200 and saved.json()["ok"]
+        assert "Descriptor" not in page.text
+    alpha = client.get(f"/a/{token}/theme/1").text
+    assert "Documented" in alpha and "Measured" in alpha  # level descriptors beside the question
+    assert "evidence A-01" in alpha
+
+    review = client.get(f"/a/{token}/review")
+    assert 'id="all-answered"' in review.text
+    submitted = visitor.submit(token)
+    assert submitted.status_code == 303 and submitted.headers["location"] == f"/a/{token}/results"
+
+    results = client.get(f"/a/{token}/results")
+    assert results.status_code == 200
+    overall = expected_overall()
+    assert f'id="overall-score">{overall}<' in results.text
+    assert "<svg" in results.text and 'id="priorities"' in results.text
+    assert "Example Crafts Co." in results.text
+
+    pdf = client.get(f"/a/{token}/report.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Example Crafts Co." in text and overall in text
+
+    # After submitting, the answers are closed.
+    assert visitor.save(token, "A-01", 1).status_code == 409
+    assert client.get(f"/a/{token}/theme/1", follow_redirects=False).headers["location"] == f"/a/{token}/results"
+
+
+def test_theme_pages_save_on_navigation(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token)
+    page = client.get(f"/a/{token}/theme/1").text
+    data = theme_form(page)
+    data |= {"answer-A-01": "2", "note-A-01": "QP-07", "answer-A-02": "full", "go": "next"}
+    response = client.post(f"/a/{token}/theme/1", data=data, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"/a/{token}/theme/2"
+    again = client.get(f"/a/{token}/theme/1").text
+    assert re.search(r'value="2" checked', again) and "QP-07" in again
+    assert 'id="answer-A-02-full" value="full" checked' in again
+    # The last theme goes on to the review; Back from the first goes to the profile.
+    last = client.get(f"/a/{token}/theme/2").text
+    to_review = client.post(f"/a/{token}/theme/2", data=theme_form(last) | {"go": "review"}, follow_redirects=False)
+    assert to_review.headers["location"] == f"/a/{token}/review"
+    back = client.post(f"/a/{token}/theme/1", data=theme_form(again) | {"go": "prev"}, follow_redirects=False)
+    assert back.headers["location"] == f"/a/{token}/profile"
+
+
+def test_a_refused_answer_is_shown_with_what_was_typed(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token)
+    page = client.get(f"/a/{token}/theme/2").text
+    response = client.post(f"/a/{token}/theme/2", data=theme_form(page) | {"answer-B-01": "lots", "go": "next"})
+    assert response.status_code == 422
+    assert 'id="page-errors"' in response.text and 'value="lots"' in response.text
+    assert "not a number" in response.text
+    assert visitor.save(token, "B-01", "250").status_code == 422  # out of range
+    assert visitor.save(token, "A-02", "maybe").json()["error"].startswith('"maybe" is not one of')
+    assert visitor.save(token, "NO-SUCH", 1).status_code == 422
+    assert visitor.save(token, "A-01", "N/A").json()["error"] == "N/A is not allowed for this question"
+
+
+def test_a_stale_page_does_not_undo_another_tabs_answer(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token)
+    stale = client.get(f"/a/{token}/theme/1").text  # tab 1 loads the page
+    assert visitor.save(token, "A-01", 4, "tab 2 answer").status_code == 200  # tab 2 answers A-01
+    data = theme_form(stale) | {"answer-A-02": "some", "go": "stay"}  # tab 1 changes only A-02 and saves
+    client.post(f"/a/{token}/theme/1", data=data)
+    page = client.get(f"/a/{token}/theme/1").text
+    assert 'id="answer-A-01-4" value="4" checked' in page and "tab 2 answer" in page
+    assert 'id="answer-A-02-some" value="some" checked' in page
+
+
+def test_applicability_is_applied_as_the_exporter_answers(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token, markets=["us"])  # B-03 applies to the EU market only
+    page = client.get(f"/a/{token}/theme/2").text
+    assert re.search(r'id="q-B-03"[^>]*hidden', page)
+    assert re.search(r'<p class="skipped small" id="skip-B-03">', page)
+    saved = visitor.save(token, "B-01", 3).json()
+    assert saved["applies"]["B-03"] is False and saved["progress"]["applicable"] == 6
+    visitor.profile(token, markets=["eu", "us"])
+    assert visitor.save(token, "B-01", 3).json()["applies"]["B-03"] is True
+
+
+def test_submit_refuses_an_incomplete_questionnaire(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token)
+    visitor.save(token, "A-01", 3)
+    review = client.get(f"/a/{token}/review").text
+    assert 'id="missing"' in review and "A-02" in review
+    response = visitor.submit(token)
+    assert response.status_code == 422
+    assert 'id="problems"' in response.text and "required answer missing" in response.text
+    assert client.get(f"/a/{token}/results", follow_redirects=False).status_code == 303
+
+
+def test_profile_is_checked(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    response = visitor.profile(token, credit_code="91330200MA2XXXXX1X", markets=[], industry="spaceships")
+    assert response.status_code == 422
+    for name in ("credit_code", "markets", "industry"):
+        assert f'id="error-{name}"' in response.text
+    assert client.get(f"/a/{token}/theme/1", follow_redirects=False).headers["location"] == f"/a/{token}/profile"
+
+
+def test_resume_from_the_link_in_a_fresh_client(app: FastAPI, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token)
+    visitor.save(token, "A-01", 3, "saved on the laptop")
+    with TestClient(app) as phone:  # no cookies from the first device
+        page = phone.get(f"/a/{token}/theme/1")
+        assert page.status_code == 200 and "saved on the laptop" in page.text
+        csrf = csrf_of(page.text)
+        response = phone.post(
+            f"/a/{token}/answer", json={"question": "A-02", "value": "full"}, headers={"X-CSRF-Token": csrf}
+        )
+        assert response.status_code == 200
+    assert 'value="full" checked' in visitor.client.get(f"/a/{token}/theme/1").text
+
+
+def test_language_switch(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start(lang="zh")
+    visitor.profile(token)
+    assert "做法一" in client.get(f"/a/{token}/theme/1").text
+    client.get("/lang/en")
+    english = client.get(f"/a/{token}/theme/1").text
+    assert "Practice one?" in english and "做法一" not in english
+    client.get("/lang/bilingual")
+    both = client.get(f"/a/{token}/theme/1").text
+    assert "做法一" in both and "Practice one?" in both
+    assert client.get("/lang/en?next=//evil.example", follow_redirects=False).headers["location"] == "/"
+    assert client.get(f"/lang/en?next=/a/{token}", follow_redirects=False).headers["location"] == f"/a/{token}"
+
+
+def test_concurrent_saves_from_two_tabs_lose_nothing(make_app: MakeApp, db_url: str) -> None:
+    """2 threads x 30 different questions of the default set, each with its own note: all 60 stored."""
+    app = make_app(db_url=db_url, criteria_dir=None)
+    criteria = load_criteria()
+    questions = list(criteria.questions)
+    assert len(questions) >= 59
+    with TestClient(app) as client:
+        visitor = Visitor(client)
+        token = visitor.start()
+        visitor.profile(token, industry=criteria.industries[0].id, markets=[criteria.markets[0].id])
+        csrf = visitor.csrf(token)
+        extra = "QX-60"  # the 60th write: a second note on the first question, saved last by thread 2
+        halves = [questions[:30], [*questions[30:59], extra]]
+        failures: list[str] = []
+
+        def tab(ids: list[str], number: int) -> None:
+            for qid in ids:
+                target = questions[0] if qid == extra else qid
+                response = client.post(
+                    f"/a/{token}/answer",
+                    json={"question": target, "value": None, "note": f"tab {number} note {qid}"},
+                    headers={"X-CSRF-Token": csrf},
+                )
+                if response.status_code != 200:
+                    failures.append(f"{qid}: {response.status_code}")
+
+        threads = [threading.Thread(target=tab, args=(ids, n)) for n, ids in enumerate(halves, start=1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        store = app.state.web.store
+        record = store.get(token)
+        stored = store.answers(record.id)
+        assert len(stored) == 59
+        for qid in questions[1:59]:
+            assert stored[qid].note == f"tab {1 if qid in halves[0] else 2} note {qid}"
+        assert stored[questions[0]].note in (f"tab 1 note {questions[0]}", f"tab 2 note {extra}")
+        assert record.revision == 61  # the profile plus 60 saves: none was lost
+
+
+def test_double_submit_scores_once(make_app: MakeApp, db_url: str) -> None:
+    app = make_app(db_url=db_url)
+    with TestClient(app) as client:
+        visitor = Visitor(client)
+        token = visitor.start()
+        visitor.profile(token)
+        visitor.answer_all(token)
+        csrf = visitor.csrf(token)
+        statuses: list[int] = []
+
+        def press() -> None:
+            response = client.post(f"/a/{token}/submit", data={"csrf": csrf}, follow_redirects=False)
+            statuses.append(response.status_code)
+
+        threads = [threading.Thread(target=press) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses == [303, 303]
+        record = app.state.web.store.get(token)
+        assert record.submitted
+        first = record.result
+        assert visitor.submit(token).status_code == 303  # a third press: still the same result
+        assert app.state.web.store.get(token).result == first
+        assert f'id="overall-score">{expected_overall()}<' in client.get(f"/a/{token}/results").text
+
+
+def test_data_survives_a_restart(make_app: MakeApp, db_url: str) -> None:
+    first = make_app(db_url=db_url)
+    with TestClient(first) as client:
+        visitor = Visitor(client)
+        token = visitor.start()
+        visitor.profile(token)
+        visitor.save(token, "A-01", 3, "before the restart")
+        csrf = visitor.csrf(token)
+        assert visitor.login().status_code == 303
+        cookies = dict(client.cookies)
+    first.state.web.store.close()
+    second = make_app(db_url=db_url, password=None)  # restarted without the password: the stored hash holds
+    with TestClient(second, cookies=cookies) as client:
+        page = client.get(f"/a/{token}/theme/1")
+        assert "before the restart" in page.text
+        assert csrf_of(page.text) == csrf  # the secret key was kept, so open pages still save
+        assert client.get("/consultant").status_code == 200  # and so was the consultant's session
+    with TestClient(second) as fresh:
+        assert Visitor(fresh).login().status_code == 303
+
+
+def test_a_report_that_cannot_be_written_keeps_the_draft(
+    client: TestClient, visitor: Visitor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assess.errors import UserError
+    from assess.web import submission
+
+    def broken(*_args: object, **_kwargs: object) -> bytes:
+        raise UserError("The report font is missing", [])
+
+    monkeypatch.setattr(submission, "render_report", broken)
+    token = visitor.start()
+    visitor.profile(token)
+    visitor.answer_all(token)
+    response = visitor.submit(token)
+    assert response.status_code == 422 and "The report font is missing" in response.text
+    assert visitor.save(token, "A-01", 4).status_code == 200  # still a draft

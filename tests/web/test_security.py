@@ -1,0 +1,212 @@
+"""Nothing leaked: CSRF, body limits, one token never shows another's data, escaping, headers, the login."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from fastapi.testclient import TestClient
+
+from assess.web.security import LoginThrottle, Sessions, Signer, hash_password, verify_password
+from tests.conftest import GOOD_ANSWERS
+from tests.web.conftest import PASSWORD, MakeApp, Visitor, csrf_of
+
+SCRIPT = "<script>alert(1)</script>"
+CONSULTANT_PAGES = ["/consultant", "/consultant/summary.csv", "/consultant/summary.xlsx", "/consultant/cohort.pdf"]
+
+
+def test_csrf_is_required_on_every_post(client: TestClient, visitor: Visitor) -> None:
+    assert client.post("/assessments", data={}).status_code == 403
+    assert client.post("/assessments", data={"csrf": "forged"}).status_code == 403
+    token = visitor.start()
+    other = visitor.start()
+    posts = [
+        (f"/a/{token}/profile", {"name": "X", "industry": "crafts", "markets": "eu", "assessment_date": "2026-11-01"}),
+        (f"/a/{token}/theme/1", {"answer-A-01": "3", "seen-A-01": "x"}),
+        (f"/a/{token}/submit", {}),
+        ("/consultant/login", {"password": PASSWORD}),
+    ]
+    for path, data in posts:
+        assert client.post(path, data=data).status_code == 403, path
+        assert client.post(path, data={**data, "csrf": "forged"}).status_code == 403, path
+    # JSON saves need the header, and a token's CSRF value does not work for another token.
+    answer = {"question": "A-01", "value": 3}
+    assert client.post(f"/a/{token}/answer", json=answer).status_code == 403
+    assert (
+        client.post(f"/a/{token}/answer", json=answer, headers={"X-CSRF-Token": visitor.csrf(other)}).status_code == 403
+    )
+    assert (
+        client.post(f"/a/{token}/answer", json=answer, headers={"X-CSRF-Token": visitor.csrf(token)}).status_code == 200
+    )
+    # The anonymous forms' token is bound to this browser's cookie.
+    form_csrf = csrf_of(client.get("/").text)
+    with TestClient(client.app) as stranger:
+        assert stranger.post("/assessments", data={"csrf": form_csrf}).status_code == 403
+
+
+def test_bodies_over_the_limit_get_413(make_app: MakeApp, visitor: Visitor) -> None:
+    token = visitor.start()
+    csrf = visitor.csrf(token)
+    big = "x" * 1_100_000
+    response = visitor.client.post(
+        f"/a/{token}/answer", json={"question": "A-04", "value": big}, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status_code == 413
+    assert visitor.client.post(f"/a/{token}/theme/1", data={"csrf": csrf, "note-A-01": big}).status_code == 413
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the stream is counted as it arrives
+        for _ in range(20):
+            yield b"x" * 100_000
+
+    headers = {"X-CSRF-Token": csrf, "Content-Type": "application/json"}
+    streamed = visitor.client.post(f"/a/{token}/answer", content=chunks(), headers=headers)
+    assert streamed.status_code == 413
+    small = make_app(max_body_bytes=2_000)
+    with TestClient(small) as client:
+        assert client.post("/assessments", data={"csrf": "y" * 3_000}).status_code == 413
+    # Over-long answers and notes within the body limit are refused by the answer rules.
+    long_note = visitor.save(token, "A-01", 3, "n" * 5_001, csrf=csrf)
+    assert long_note.status_code == 422
+
+
+def test_another_token_shows_nothing_of_the_first_firm(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token, name="First Firm Secret Name")
+    visitor.answer_all(token)
+    assert visitor.submit(token).status_code == 303
+    other = visitor.start()
+    for path in ("", "/profile", "/theme/1", "/review", "/results", "/report.pdf"):
+        made_up = "A" * 43
+        response = client.get(f"/a/{made_up}{path}")
+        assert response.status_code == 404, path
+        assert "First Firm" not in response.text and "note for" not in response.text
+        mine = client.get(f"/a/{other}{path}")
+        assert "First Firm" not in mine.text and "note for" not in mine.text
+    for bad in ("short", token[:-1], token + "x", "../" + token, token.upper() if token.upper() != token else "Z" * 44):
+        assert client.get(f"/a/{bad}").status_code == 404
+    assert client.post(f"/a/{'A' * 43}/answer", json={"question": "A-01", "value": 3}).status_code in (403, 404)
+
+
+def test_consultant_pages_refuse_anyone_without_the_login(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    for path in CONSULTANT_PAGES:
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code in (303, 401, 403), path
+        if response.status_code == 303:
+            assert response.headers["location"] == "/consultant/login"
+    assert client.get("/consultant/assessments/1/report.pdf").status_code == 403
+    assert client.post("/consultant/invites", data={"firm": "X", "csrf": visitor.csrf(token)}).status_code == 403
+    assert client.post("/consultant/logout", data={"csrf": "x"}).status_code == 403
+    client.cookies.set("assess_session", "forged.value")
+    assert client.get("/consultant", follow_redirects=False).status_code == 303
+
+
+def test_login_wrong_password_refused_right_one_accepted(client: TestClient, visitor: Visitor) -> None:
+    wrong = visitor.login("not the password")
+    assert wrong.status_code == 401 and 'id="login-error"' in wrong.text
+    assert "assess_session" not in client.cookies
+    right = visitor.login()
+    assert right.status_code == 303 and right.headers["location"] == "/consultant"
+    cookie = right.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert client.get("/consultant").status_code == 200
+    client.post("/consultant/logout", data={"csrf": visitor.consultant_csrf()})
+    assert client.get("/consultant", follow_redirects=False).status_code == 303
+
+
+def test_login_is_throttled(make_app: MakeApp) -> None:
+    with TestClient(make_app(login_attempts=3)) as client:
+        visitor = Visitor(client)
+        assert [visitor.login("wrong").status_code for _ in range(3)] == [401, 401, 401]
+        assert visitor.login().status_code == 429  # even the right password waits
+
+
+def test_without_a_password_nobody_logs_in(make_app: MakeApp) -> None:
+    with TestClient(make_app(password=None)) as client:
+        visitor = Visitor(client)
+        assert 'id="not-configured"' in client.get("/consultant/login").text
+        assert visitor.login("").status_code == 401
+        assert visitor.login(PASSWORD).status_code == 401
+
+
+def test_firm_text_is_escaped_in_every_page(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token, name=SCRIPT, assessor=SCRIPT)
+    csrf = visitor.csrf(token)
+    for qid, value in GOOD_ANSWERS.items():
+        visitor.save(token, qid, value, SCRIPT, csrf=csrf)
+    visitor.save(token, "A-04", SCRIPT, SCRIPT, csrf=csrf)
+    refused = client.post(f"/a/{token}/theme/2", data={"csrf": csrf, "seen-B-01": "", "answer-B-01": SCRIPT})
+    assert refused.status_code == 422
+    pages = [refused.text]
+    pages += [client.get(f"/a/{token}{path}").text for path in ("", "/profile", "/theme/1", "/theme/2", "/review")]
+    assert visitor.submit(token).status_code == 303
+    pages.append(client.get(f"/a/{token}/results").text)
+    visitor.login()
+    invite = client.post("/consultant/invites", data={"csrf": visitor.consultant_csrf(), "firm": SCRIPT})
+    pages.append(invite.text)
+    pages.append(client.get("/consultant").text)
+    for html in pages:
+        assert SCRIPT not in html
+        assert "<script>alert" not in html
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in html for html in pages)
+    scripts = {s for html in pages for s in re.findall(r"<script[^>]*>", html)}
+    assert scripts == {'<script src="/static/web.js" defer>'}
+
+
+def test_security_headers(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    for path in ("/", f"/a/{token}", "/consultant/login", "/static/web.css", "/no-such-page"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["x-frame-options"] == "DENY", path
+        csp = headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert headers["referrer-policy"] == "no-referrer"
+    assert client.get(f"/a/{token}").headers["cache-control"] == "no-store"
+
+
+# --- the security module itself ----------------------------------------------------------------------
+
+
+def test_password_hashes() -> None:
+    stored = hash_password("s3cret")
+    assert stored.startswith("scrypt$") and "s3cret" not in stored
+    assert verify_password("s3cret", stored)
+    assert not verify_password("s3cret ", stored)
+    assert hash_password("s3cret") != stored  # salted
+    for broken in (None, "", "scrypt$1$2", "bcrypt$x$y$z$a$b", "scrypt$x$8$1$AAAA$BBBB"):
+        assert not verify_password("s3cret", broken)
+
+
+def test_sessions_are_signed_and_expire() -> None:
+    signer = Signer("key")
+    sessions = Sessions(signer, hash_password("pw"), hours=1)
+    cookie, session = sessions.issue(now=1_000)
+    assert sessions.read(cookie, now=1_001) == session
+    assert sessions.read(cookie, now=1_000 + 3_601) is None
+    body, mac = cookie.split(".")
+    assert sessions.read(f"{body}x.{mac}", now=1_001) is None
+    assert sessions.read(f"{body}.{mac[:-2]}AA", now=1_001) is None
+    assert Sessions(Signer("other key"), None, 1).read(cookie, now=1_001) is None
+    assert Sessions(signer, hash_password("new password"), 1).read(cookie, now=1_001) is None
+    assert sessions.read(None) is None and sessions.read("no-dot") is None
+
+
+def test_csrf_tokens_are_bound_to_their_purpose() -> None:
+    signer = Signer("key")
+    token = "T" * 43
+    assert signer.check("csrf-exporter", token, signer.exporter_csrf(token))
+    assert not signer.check("csrf-anon", token, signer.exporter_csrf(token))
+    assert not signer.check("csrf-exporter", "U" * 43, signer.exporter_csrf(token))
+    assert not signer.check("csrf-exporter", token, None)
+
+
+def test_throttle_window() -> None:
+    throttle = LoginThrottle(limit=2, window=10)
+    throttle.failed("a", now=0)
+    throttle.failed("a", now=1)
+    assert throttle.blocked("a", now=5) and not throttle.blocked("b", now=5)
+    assert not throttle.blocked("a", now=11.5)
+    throttle.succeeded("a")
+    assert not throttle.blocked("a", now=2)

@@ -1,0 +1,138 @@
+"""Storage on SQLite and PostgreSQL (ASSESS_TEST_POSTGRES_URL): schema, merges, locks, conditional submit."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from assess.web.schema import LATEST, schema_version
+from assess.web.storage import AnswerWrite, Assessment, Store, StoredValue, normalise_url
+
+
+def get(store: Store, token: str) -> Assessment:
+    found = store.get(token)
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    opened = Store(db_url)
+    yield opened
+    opened.close()
+
+
+def test_schema_is_created_once_and_versioned(db_url: str) -> None:
+    first = Store(db_url)
+    assert first.schema_version == LATEST
+    first.create("zh")
+    again = Store(db_url)  # a restart: nothing is recreated or lost
+    assert again.schema_version == LATEST and again.count() == 1
+    with again.engine.connect() as conn:
+        assert conn.execute(select(schema_version.c.version)).scalars().all() == [LATEST]
+    first.close()
+    again.close()
+
+
+def test_concurrent_saves_are_merged(store: Store) -> None:
+    """2 threads x 30 different questions with notes: all 60 answers are stored."""
+    record = store.create("en")
+    errors: list[str] = []
+
+    def worker(k: int) -> None:
+        for i in range(30):
+            outcome = store.save_answer(record.token, f"Q{k}-{i:02d}", i, f"note {k} {i}")
+            if outcome != "saved":
+                errors.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    stored = store.answers(record.id)
+    assert len(stored) == 60
+    assert stored["Q2-29"].value == 29 and stored["Q2-29"].note == "note 2 29"
+    assert get(store, record.token).revision == 60
+
+
+def test_answers_merge_clear_and_round_trip(store: Store) -> None:
+    record = store.create("en")
+    values: dict[str, StoredValue] = {"A": 3, "B": "opt", "C": ["x", "z"], "D": True, "E": 2.5}
+    values |= {"F": "N/A", "G": "中文 <b>"}
+    store.save_answers(record.token, [AnswerWrite(q, v, None) for q, v in values.items()])
+    assert {q: a.value for q, a in store.answers(record.id).items()} == values
+    store.save_answer(record.token, "A", None, "only a note")
+    store.save_answer(record.token, "B", None, None)  # nothing left: removed
+    stored = store.answers(record.id)
+    assert stored["A"].value is None and stored["A"].note == "only a note" and "B" not in stored
+    other = store.create("en")
+    assert store.answers(other.id) == {}
+
+
+def test_submit_is_conditional(store: Store) -> None:
+    record = store.create("en")
+    store.save_profile(record.token, {"name": "Firm"})
+    revision = get(store, record.token).revision
+    store.save_answer(record.token, "A", 1, None)  # an answer lands while the firm is being scored
+    assert not store.submit(record.token, revision, "{}", 50.0, b"%PDF", "en")  # stale: not stored
+    fresh = store.get(record.token)
+    assert fresh is not None and not fresh.submitted
+    assert store.submit(record.token, fresh.revision, '{"n": 1}', 50.0, b"%PDF", "en")
+    assert not store.submit(record.token, fresh.revision, '{"n": 2}', 60.0, b"%PDF2", "en")  # a double submit
+    done = store.get(record.token)
+    assert done is not None and done.submitted and done.result == '{"n": 1}' and done.overall == 50.0
+    assert store.pdf(record.token) == b"%PDF" and store.pdf_by_id(record.id) == b"%PDF"
+    assert store.save_answer(record.token, "A", 2, None) == "locked"
+    assert store.save_profile(record.token, {"name": "Changed"}) == "locked"
+    assert store.save_answer("nope", "A", 2, None) == "missing"
+
+
+def test_concurrent_submits_store_one_result(store: Store) -> None:
+    record = store.create("en")
+    results: list[bool] = []
+    barrier = threading.Barrier(4)
+
+    def submit(n: int) -> None:
+        barrier.wait()
+        results.append(store.submit(record.token, 0, f'{{"n": {n}}}', float(n), b"%PDF", "en"))
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, False, True]
+
+
+def test_meta_values(store: Store) -> None:
+    assert store.meta_once("secret", "first") == "first"
+    assert store.meta_once("secret", "second") == "first"
+    store.set_meta("k", "1")
+    store.set_meta("k", "2")
+    assert store.get_meta("k") == "2" and store.get_meta("missing") is None
+
+
+def test_listing_and_lookup(store: Store) -> None:
+    a = store.create("en", label="Invited Firm", source="invite")
+    b = store.create("zh")
+    store.save_answer(b.token, "Q", 1, None)
+    assert [r.id for r in store.list_all()] == [b.id, a.id]
+    assert store.get_by_id(a.id) == store.get(a.token)
+    assert store.get("x" * 43) is None and store.get_by_id(9999) is None
+    assert store.all_answers() == {b.id: store.answers(b.id)}
+    assert get(store, a.token).label == "Invited Firm"
+
+
+def test_database_urls() -> None:
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+    with pytest.raises(ValueError, match="SQLite file"):
+        Store("sqlite://")
+    with pytest.raises(ValueError, match="unsupported"):
+        Store("mysql://u@h/db")
