@@ -9,12 +9,15 @@ from pathlib import Path
 
 from assess.batch.cohort import CohortStats
 from assess.batch.inputs import BatchItem
+from assess.batch.rows import FirmRow
 from assess.batch.worker import criteria_for, score_item_result
 from assess.errors import UserError
 from assess.files import write_atomic
 from assess.models.common import Text
 from assess.models.criteria import CriteriaSet
+from assess.report.brand import Brand
 from assess.report.charts import Marker
+from assess.report.context import Mode
 from assess.report.render import ReportOptions, render_report
 
 MEDIAN_COLOUR = "#7f8c8d"
@@ -59,6 +62,37 @@ class RenderTask:
     profile: str | None
     options: ReportOptions
     target: Path
+
+
+@dataclass(frozen=True)
+class CohortTask:
+    """cohort.pdf, rendered in the pool beside the firm reports rather than after them."""
+
+    criteria_folder: Path
+    rows: list[FirmRow]
+    stats: CohortStats
+    mode: Mode
+    brand: Brand
+    templates: Path | None
+    target: Path
+
+
+COHORT_INDEX = -1
+
+
+def render_any(task: RenderTask | CohortTask) -> tuple[int, str | None]:
+    """A pool task: a firm report (its index) or the cohort report (COHORT_INDEX), with any error."""
+    if isinstance(task, RenderTask):
+        return render_item(task)
+    from assess.batch.cohort_report import render_cohort_pdf
+
+    criteria = criteria_for(task.criteria_folder)
+    try:
+        pdf = render_cohort_pdf(criteria, task.rows, task.stats, task.mode, task.brand, task.templates)
+        write_atomic(task.target, pdf)
+    except UserError as exc:
+        return COHORT_INDEX, str(exc)
+    return COHORT_INDEX, None
 
 
 def render_item(task: RenderTask) -> tuple[int, str | None]:

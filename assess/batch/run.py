@@ -23,10 +23,16 @@ from assess.batch.cohort import CohortStats, cohort_stats, rank_rows
 from assess.batch.inputs import BatchItem, collect_items, load_mapping
 from assess.batch.outputs import errors_csv, summary_csv, summary_xlsx
 from assess.batch.previous import change_of, load_previous
-from assess.batch.reports import RenderTask, cohort_markers, render_item, report_file_name
+from assess.batch.reports import (
+    COHORT_INDEX,
+    CohortTask,
+    RenderTask,
+    cohort_markers,
+    render_any,
+    report_file_name,
+)
 from assess.batch.rows import ErrorRow, FirmRow
 from assess.batch.worker import Outcome, score_item
-from assess.errors import UserError
 from assess.files import write_atomic
 from assess.models.criteria import CriteriaSet
 from assess.paths import data_dir
@@ -168,7 +174,7 @@ def _render_reports(
     manifest = _read_manifest(options.outdir)
     done_before: dict[str, str] = manifest.get("reports", {}) if not options.force else {}
     by_index = {item.index: item for item in items}
-    tasks: list[RenderTask] = []
+    tasks: list[RenderTask | CohortTask] = []
     hashes: dict[str, str] = {}
     updated: list[FirmRow] = []
     for row in rows:
@@ -191,9 +197,22 @@ def _render_reports(
             previous=row.change or None,
         )
         tasks.append(RenderTask(item, options.criteria_dir, options.profile, report_options, target))
+    cohort = CohortTask(
+        options.criteria_dir,
+        updated,
+        stats,
+        options.mode,
+        options.brand,
+        options.templates,
+        options.outdir / "cohort.pdf",
+    )
     failed: set[int] = set()
-    for index, error in _parallel(render_item, tasks, jobs, progress, "reports"):
-        if error is None:
+    for index, error in _parallel(render_any, [cohort, *tasks], jobs, progress, "reports"):
+        if index == COHORT_INDEX:
+            if error is not None:
+                summary.report_errors += 1
+                summary.errors.append(ErrorRow("cohort.pdf", "", "", error))
+        elif error is None:
             summary.reports_written += 1
         else:
             failed.add(index)
@@ -226,14 +245,6 @@ def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | No
     _write_tables(options.outdir, rows, errors, theme_ids, with_change)  # early: nothing lost if reports fail
     if options.pdf and rows:
         rows = _render_reports(items, rows, criteria, stats, options, jobs, progress, summary)
-        try:
-            from assess.batch.cohort_report import render_cohort_pdf
-
-            cohort = render_cohort_pdf(criteria, rows, stats, options.mode, options.brand, options.templates)
-            write_atomic(options.outdir / "cohort.pdf", cohort)
-        except UserError as exc:
-            summary.report_errors += 1
-            summary.errors.append(ErrorRow("cohort.pdf", "", "", str(exc)))
         errors += summary.errors
         _write_tables(options.outdir, rows, errors, theme_ids, with_change)
     summary.errors = errors

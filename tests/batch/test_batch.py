@@ -13,7 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from assess.batch import run as batch_run
+from assess.batch import reports as batch_reports
 from assess.batch.reports import RenderTask, render_item
 from assess.batch.run import BatchOptions, default_criteria_dir, run_batch
 from assess.cli.app import app
@@ -178,13 +178,13 @@ def test_interrupted_run_leaves_no_half_written_file(tmp_path: Path, monkeypatch
             raise KeyboardInterrupt
         return real(task)
 
-    monkeypatch.setattr(batch_run, "render_item", crash_on_second)  # the name the runner looks up
+    monkeypatch.setattr(batch_reports, "render_item", crash_on_second)  # the name the pool task looks up
     options = BatchOptions(outdir=tmp_path / "out", criteria_dir=MINI, jobs=1, pdf=True)
     with pytest.raises(KeyboardInterrupt):
         run_batch([inputs], options)
     assert not [p for p in (tmp_path / "out").rglob("*") if p.name.startswith(".") and p.name.endswith(".tmp")]
     assert len(list((tmp_path / "out" / "reports").glob("*.pdf"))) == 1
-    monkeypatch.setattr(batch_run, "render_item", real)
+    monkeypatch.setattr(batch_reports, "render_item", real)
     rerun = run_batch([inputs], options)
     assert rerun.ok and rerun.reports_written + rerun.reports_skipped == 3
 
