@@ -44,12 +44,19 @@ def cohort_markers(criteria: CriteriaSet, stats: CohortStats, labels: dict[str, 
     return markers
 
 
-def report_file_name(index: int, firm: str, credit_code: str) -> str:
-    """`0007-<ascii slug>.pdf`: no path separators, no dot files, no Windows device names, unique by index."""
-    ascii_name = unicodedata.normalize("NFKD", firm).encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:40].strip("-")
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:40].strip("-")
+
+
+def report_file_name(index: int, firm: str, credit_code: str, stem: str = "") -> str:
+    """`0007-<ascii slug>.pdf` from the firm name, else the input file's name, else the credit code.
+
+    No path separators, no dot files, no Windows device names; unique by index.
+    """
+    slug = _slug(firm)
     if len(slug) < 3:
-        slug = re.sub(r"[^a-z0-9]+", "-", credit_code.lower()).strip("-") or "firm"
+        slug = _slug(stem) if len(_slug(stem)) >= 3 else _slug(credit_code) or "firm"
     if slug.upper() in _RESERVED:
         slug = f"firm-{slug}"
     return f"{index + 1:04d}-{slug}.pdf"

@@ -178,9 +178,10 @@ def _render_reports(
     hashes: dict[str, str] = {}
     updated: list[FirmRow] = []
     for row in rows:
-        name = f"reports/{report_file_name(row.index, row.firm, row.credit_code)}"
-        target = options.outdir / name
         item = by_index[row.index]
+        stem = item.path.stem if item.row is None else ""
+        name = f"reports/{report_file_name(row.index, row.firm, row.credit_code, stem)}"
+        target = options.outdir / name
         key_hash = hashlib.sha256(
             f"{common}|{item.digest}|{json.dumps(row.change, sort_keys=True)}".encode()
         ).hexdigest()
