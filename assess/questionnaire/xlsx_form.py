@@ -36,6 +36,7 @@ from assess.models.criteria import (
 )
 from assess.paths import data_dir
 from assess.questionnaire import xlsx_layout as layout
+from assess.questionnaire.yaml_form import Wording, questionnaire_labels
 from assess.readers.safe_yaml import load_yaml
 from assess.readers.text_file import read_text
 
@@ -93,6 +94,11 @@ def dropdown_values(criteria: CriteriaSet, question: Question, mode: Mode) -> li
     return None
 
 
+def _wording(criteria: CriteriaSet) -> Wording:
+    """Applicability rules in words, the same sentences as the YAML and HTML questionnaires."""
+    return Wording(criteria, questionnaire_labels())
+
+
 def choices_text(criteria: CriteriaSet, question: Question, mode: Mode) -> str:
     """Column C: what each answer means (level descriptors, options with their codes, ranges)."""
     labels = xlsx_labels()
@@ -113,8 +119,9 @@ def choices_text(criteria: CriteriaSet, question: Question, mode: Mode) -> str:
         lines.append(say(labels["na_allowed"], mode))
     if not question.required and not isinstance(question, TextQuestion):
         lines.append(say(labels["optional"], mode))
-    if question.applies_if is not None:
-        lines.append(f"{say(labels['only_if'], mode)}: {question.applies_if.describe()}")
+    rule = _wording(criteria).applicability(question)
+    if rule is not None:
+        lines.append(say(rule, mode))
     return "\n".join(lines)
 
 
