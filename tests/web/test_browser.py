@@ -29,6 +29,7 @@ from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
@@ -92,6 +93,11 @@ def _click(driver: WebDriver, element_id: str) -> None:
     element.click()
 
 
+def _find(driver: WebDriver, element_id: str) -> WebElement:
+    """The element once the page that holds it has loaded (a click may still be navigating)."""
+    return WebDriverWait(driver, 15).until(expected_conditions.presence_of_element_located((By.ID, element_id)))
+
+
 def _wait_saved(driver: WebDriver, question_id: str) -> None:
     """Autosave reports on each question; wait until this one is saved."""
     WebDriverWait(driver, 15).until(
@@ -109,7 +115,7 @@ def test_fill_leave_resume_submit_download(server: str, tmp_path: Path) -> None:
         _click(first, "start-assessment")
         WebDriverWait(first, 15).until(expected_conditions.presence_of_element_located((By.ID, "firm-name-input")))
         private_link = first.current_url.rsplit("/profile", 1)[0]
-        first.find_element(By.ID, "firm-name-input").send_keys(FIRM)
+        _find(first, "firm-name-input").send_keys(FIRM)
         Select(first.find_element(By.ID, "industry")).select_by_value("crafts")
         _click(first, "market-eu")
         first.execute_script("document.getElementById('assessment-date').value = '2026-11-01'")
@@ -121,7 +127,7 @@ def test_fill_leave_resume_submit_download(server: str, tmp_path: Path) -> None:
         _wait_saved(first, "A-02")
         _click(first, "answer-A-03-true")
         _wait_saved(first, "A-03")
-        first.find_element(By.ID, "note-A-01").send_keys("Procedure QP-07, audited 2026")
+        _find(first, "note-A-01").send_keys("Procedure QP-07, audited 2026")
         first.find_element(By.ID, "answer-A-04").click()  # moving on saves the note
         _wait_saved(first, "A-01")
     finally:
@@ -130,11 +136,11 @@ def test_fill_leave_resume_submit_download(server: str, tmp_path: Path) -> None:
     second = _browser(tmp_path, "device-2")  # another device: only the private link is known
     try:
         second.get(private_link + "/theme/1")
-        assert second.find_element(By.ID, "answer-A-01-3").is_selected()
+        assert _find(second, "answer-A-01-3").is_selected()
         assert second.find_element(By.ID, "answer-A-03-true").is_selected()
         assert "QP-07" in (second.find_element(By.ID, "note-A-01").get_attribute("value") or "")
         _click(second, "go-next")
-        number = second.find_element(By.ID, "answer-B-01")
+        number = _find(second, "answer-B-01")
         number.send_keys("2")
         _click(second, "answer-B-02-x")
         _click(second, "answer-B-02-z")
