@@ -112,7 +112,7 @@ class BandView:
 
 @dataclass(frozen=True)
 class ReportContext:
-    """Everything a report template may show; documented field by field in docs/templates.md."""
+    """Everything a report template may show: formatted numbers and bilingual texts, no look-ups left."""
 
     mode: Mode
     html_lang: str
