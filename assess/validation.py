@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from assess.errors import Problem, ResponseError
+from assess.memo import ObjectMemo
 from assess.models.answers import Answer, AnswerValue, ValidatedResponse
 from assess.models.criteria import (
     CriteriaSet,
@@ -153,6 +154,26 @@ def _option(question: SingleChoiceQuestion | MultiChoiceQuestion, value: Any) ->
     raise _InvalidAnswerError(f'"{text}" is not one of: {", ".join(allowed_values(question))}')
 
 
+_PARSED: ObjectMemo[Answer | str] = ObjectMemo()
+
+
+def _parsed(question: Question, raw: Any) -> Answer | str:
+    """The answer a raw value gives (without note or target), or why it is invalid; remembered per question.
+
+    Answers are immutable, so one Answer object can stand for the same value in many responses.
+    """
+    # A list (multiple choice) holds scalars only (the Response model checked that), so the key hashes.
+    key = (type(raw), tuple((type(item), item) for item in raw) if isinstance(raw, list) else raw)
+    found = _PARSED.get(question, key)
+    if found is None:
+        try:
+            found = Answer(value=parse_value(question, raw))
+        except _InvalidAnswerError as exc:
+            found = str(exc)
+        _PARSED.put(question, key, found)
+    return found
+
+
 class _Validator:
     def __init__(self, criteria: CriteriaSet, response: Response, locate: Locator) -> None:
         self.criteria = criteria
@@ -232,12 +253,13 @@ class _Validator:
                 self.add(["answers", qid], "N/A needs a note saying why the question does not apply", qid)
                 return None
             return Answer(na=True, note=entry.note)
-        try:
-            value = parse_value(question, entry.value)
-        except _InvalidAnswerError as exc:
-            self.add(["answers", qid], str(exc), qid)
+        parsed = _parsed(question, entry.value)
+        if isinstance(parsed, str):
+            self.add(["answers", qid], parsed, qid)
             return None
-        return Answer(value=value, note=entry.note, target=entry.target)
+        if entry.note is None and entry.target is None:
+            return parsed
+        return Answer(value=parsed.value, note=entry.note, target=entry.target)
 
     def _check_target(self, qid: str, question: Question, entry: AnswerEntry) -> None:
         if entry.target is None:

@@ -116,3 +116,14 @@ def test_yaml_12_booleans_keep_norway_a_string() -> None:
     data, lines = load_yaml("markets: [NO, no, yes]\nflag: true\n", "t.yaml")
     assert data == {"markets": ["NO", "no", "yes"], "flag": True}
     assert lines[("flag",)] == 2
+
+
+def test_line_map_names_keys_and_items_and_scalars_keep_yaml_meaning() -> None:
+    text = "firm:\n  name: A\nanswers:\n  A-01: 3\n  B-02:\n    - x\n    - z\n  B-01: 012\n  C-01: 0x1F\n"
+    data, lines = load_yaml(text, "t.yaml")
+    # YAML 1.1 integers: a leading zero is octal, 0x is hexadecimal (the fast path must not change that)
+    assert data == {"firm": {"name": "A"}, "answers": {"A-01": 3, "B-02": ["x", "z"], "B-01": 10, "C-01": 31}}
+    assert lines[("answers", "A-01")] == 4
+    assert lines[("answers", "B-02", 1)] == 7
+    assert lines.get(("answers", "Z-99")) is None
+    assert len(lines) == 10

@@ -119,3 +119,21 @@ def test_exclusive_option_cannot_be_combined(default_criteria: CriteriaSet) -> N
 def test_na_words_in_a_free_text_answer_are_just_text(build: Build) -> None:
     response = build({**GOOD_ANSWERS, "A-04": "NA"})
     assert response.answers["A-04"].value == "NA" and not response.answers["A-04"].na
+
+
+def test_remembered_answers_keep_values_of_different_types_apart(build: Build) -> None:
+    """`True` equals `1` in Python; a level question must still refuse yes/no while accepting 1, in any order."""
+    first = build({**GOOD_ANSWERS, "A-01": 1})
+    assert first.answers["A-01"].value == 1
+    assert dict(problems_of(build, {**GOOD_ANSWERS, "A-01": True}))["A-01"] == "expected a number, not yes/no"
+    assert build({**GOOD_ANSWERS, "A-01": 1.0}).answers["A-01"].value == 1
+    assert dict(problems_of(build, {**GOOD_ANSWERS, "A-01": 1.5}))["A-01"] == '"1.5" is not one of: 0, 1, 2, 3, 4'
+
+
+def test_same_answer_in_two_responses_is_one_object_but_notes_stay_apart(build: Build) -> None:
+    one = build(GOOD_ANSWERS)
+    two = build(GOOD_ANSWERS)
+    assert one.answers["A-02"] is two.answers["A-02"]  # immutable, so shared
+    noted = build({**GOOD_ANSWERS, "A-02": {"value": "some", "note": "ISO 9001 since 2019"}})
+    assert noted.answers["A-02"].note == "ISO 9001 since 2019"
+    assert build(GOOD_ANSWERS).answers["A-02"].note is None

@@ -19,7 +19,7 @@ from assess.errors import Problem, UserError
 from assess.models.criteria import CriteriaSet
 from assess.questionnaire.xlsx_layout import META_SHEET
 from assess.readers.safe_yaml import load_data
-from assess.readers.submissions import iter_table_rows
+from assess.readers.submissions import TableLayout, read_table
 from assess.readers.text_file import read_text
 
 RESPONSE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -36,7 +36,7 @@ class BatchItem:
     digest: str
     row: int | None = None
     data_json: str | None = None  # a table row's response data, kept as JSON: a tenth of a dict's memory
-    problems: tuple[Problem, ...] = ()
+    layout: TableLayout | None = None  # a table row's table: shared by its rows, checked in the worker
 
     @property
     def data(self) -> dict[str, Any] | None:
@@ -98,17 +98,18 @@ def collect_items(
             items.append(BatchItem(len(items), key, path, _digest(path.read_bytes())))
             continue
         try:
-            for row in iter_table_rows(path, criteria, mapping):
-                payload = json.dumps(row.data, sort_keys=True, default=str, ensure_ascii=False)
+            layout, rows = read_table(path, criteria, mapping)
+            for number, data in rows:
+                payload = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
                 items.append(
                     BatchItem(
                         len(items),
-                        f"{key} row {row.row}",
+                        f"{key} row {number}",
                         path,
                         _digest(payload.encode("utf-8")),
-                        row.row,
+                        number,
                         payload,
-                        tuple(row.problems),
+                        layout,
                     )
                 )
         except UserError as exc:

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from assess.batch.reports import (
     report_file_name,
 )
 from assess.batch.rows import ErrorRow, FirmRow
-from assess.batch.worker import Outcome, score_item
+from assess.batch.worker import Chunk, score_chunk, share_criteria
 from assess.files import write_atomic
 from assess.models.criteria import CriteriaSet
 from assess.paths import data_dir
@@ -43,6 +44,7 @@ from assess.report.render import ReportOptions
 from assess.report.templating import builtin_templates, load_labels
 
 MANIFEST = ".assess-manifest.json"
+_CHUNK_MAX = 64  # items per worker task
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 T = TypeVar("T")
 R = TypeVar("R")
@@ -121,24 +123,45 @@ def _read_manifest(outdir: Path) -> dict[str, Any]:
         return {}
 
 
+def _chunks(items: list[BatchItem], options: BatchOptions, jobs: int) -> list[Chunk]:
+    """Consecutive runs of items, small enough to keep every worker busy and the progress bar moving."""
+    size = max(1, min(_CHUNK_MAX, len(items) // (jobs * 8) or 1))
+    return [
+        Chunk(items[start : start + size], options.criteria_dir, options.profile, options.outdir / f".results.{n}.part")
+        for n, start in enumerate(range(0, len(items), size))
+    ]
+
+
 def _score_all(
-    items: list[BatchItem], options: BatchOptions, jobs: int, progress: Progress | None
+    items: list[BatchItem], criteria: CriteriaSet, options: BatchOptions, jobs: int, progress: Progress | None
 ) -> tuple[list[FirmRow], list[ErrorRow]]:
-    """Pass 1: score every item, streaming each full result to results.jsonl in input order."""
+    """Pass 1: score every item; workers write full results to part files, joined into results.jsonl in order."""
     rows: list[FirmRow] = []
     errors: list[ErrorRow] = []
     results_path = options.outdir / "results.jsonl"
     temp = results_path.with_name(f".{results_path.name}.tmp")
-    tasks = [(item, options.criteria_dir, options.profile) for item in items]
-    with temp.open("w", encoding="utf-8") as out:
-        for outcome in _parallel(score_item, tasks, jobs, progress, "score"):
-            assert isinstance(outcome, Outcome)
-            if outcome.row is None:
-                errors.extend(outcome.errors)
-                continue
-            rows.append(outcome.row)
-            out.write(f'{{"input": {json.dumps(outcome.key, ensure_ascii=False)}, "result": {outcome.result_json}}}\n')
-    temp.replace(results_path)
+    share_criteria(options.criteria_dir, criteria)
+    chunks = _chunks(items, options, jobs)
+    done = 0
+    try:
+        with temp.open("wb") as out:
+            for chunk, outcomes in zip(chunks, _parallel(score_chunk, chunks, jobs, None, "score"), strict=True):
+                with chunk.part.open("rb") as part:
+                    shutil.copyfileobj(part, out)
+                chunk.part.unlink()
+                for outcome in outcomes:
+                    if outcome.row is None:
+                        errors.extend(outcome.errors)
+                    else:
+                        rows.append(outcome.row)
+                done += len(chunk.items)
+                if progress:
+                    progress("score", done, len(items))
+        temp.replace(results_path)
+    finally:
+        for chunk in chunks:
+            chunk.part.unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
     return rows, errors
 
 
@@ -233,7 +256,7 @@ def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | No
     jobs = _jobs(options.jobs)
     items, errors = collect_items(inputs, criteria, mapping)
     summary = BatchSummary(outdir=options.outdir)
-    rows, scoring_errors = _score_all(items, options, jobs, progress)
+    rows, scoring_errors = _score_all(items, criteria, options, jobs, progress)
     errors += scoring_errors
     summary.failed_inputs = len({e.input for e in errors})
     rows = rank_rows(rows)

@@ -5,6 +5,7 @@ Workers import WeasyPrint and build their font configuration once, on their firs
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,26 +13,33 @@ from assess.batch.inputs import BatchItem
 from assess.batch.rows import ErrorRow, FirmRow, firm_row
 from assess.errors import ResponseError, UserError
 from assess.models.criteria import CriteriaSet
-from assess.models.response import Response
 from assess.models.result import ScoreResult
 from assess.readers.criteria_files import load_criteria
-from assess.readers.locations import format_path
 from assess.readers.response_file import read_response
+from assess.readers.submissions import check_row
 from assess.scoring.engine import score
-from assess.validation import validate_response
 
 _CRITERIA: dict[str, CriteriaSet] = {}
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """A scored firm (its summary row and full result as JSON), or why it failed."""
+    """A scored firm's summary row, or why it failed (its full result went to the chunk's part file)."""
 
     index: int
     key: str
     row: FirmRow | None = None
-    result_json: str | None = None
     errors: list[ErrorRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of consecutive items for one worker; their full results go to `part` as JSON lines."""
+
+    items: list[BatchItem]
+    criteria_folder: Path
+    profile: str | None
+    part: Path
 
 
 def criteria_for(folder: Path) -> CriteriaSet:
@@ -40,6 +48,11 @@ def criteria_for(folder: Path) -> CriteriaSet:
     if key not in _CRITERIA:
         _CRITERIA[key] = load_criteria(folder)
     return _CRITERIA[key]
+
+
+def share_criteria(folder: Path, criteria: CriteriaSet) -> None:
+    """Hand an already loaded set to the workers: they are forked after this, so they need not load it again."""
+    _CRITERIA[str(folder)] = criteria
 
 
 def _errors(key: str, exc: UserError) -> list[ErrorRow]:
@@ -51,22 +64,29 @@ def _errors(key: str, exc: UserError) -> list[ErrorRow]:
 def score_item_result(item: BatchItem, criteria: CriteriaSet, profile: str | None) -> ScoreResult:
     """Validate and score one item (a file or a table row); UserError when it does not fit."""
     data = item.data
-    if data is None:
+    if data is None or item.layout is None or item.row is None:
         return score(criteria, read_response(item.path, criteria), profile)
-    if item.problems:
-        raise ResponseError(f"{item.key} does not fit criteria set {criteria.id}", list(item.problems))
-    response = Response.model_validate(data)
-    validated = validate_response(criteria, response, lambda path: f"{item.key}: {format_path(path)}", item.key)
-    return score(criteria, validated, profile)
+    row = check_row(item.layout, item.row, data, criteria)
+    if row.problems or row.validated is None:
+        raise ResponseError(f"{item.key} does not fit criteria set {criteria.id}", row.problems)
+    return score(criteria, row.validated, profile)
 
 
-def score_item(args: tuple[BatchItem, Path, str | None]) -> Outcome:
-    item, criteria_folder, profile = args
-    criteria = criteria_for(criteria_folder)
-    try:
-        result = score_item_result(item, criteria, profile)
-    except UserError as exc:
-        return Outcome(item.index, item.key, errors=_errors(item.key, exc))
-    except (ValueError, TypeError) as exc:  # a malformed table row that slipped past the reader
-        return Outcome(item.index, item.key, errors=[ErrorRow(item.key, "", "", str(exc))])
-    return Outcome(item.index, item.key, firm_row(item.index, item.key, result), result.model_dump_json())
+def score_chunk(chunk: Chunk) -> list[Outcome]:
+    """Score every item of a chunk: results are written to the chunk's part file, small rows come back."""
+    criteria = criteria_for(chunk.criteria_folder)
+    outcomes: list[Outcome] = []
+    lines: list[str] = []
+    for item in chunk.items:
+        try:
+            result = score_item_result(item, criteria, chunk.profile)
+        except UserError as exc:
+            outcomes.append(Outcome(item.index, item.key, errors=_errors(item.key, exc)))
+            continue
+        except (ValueError, TypeError) as exc:  # a malformed table row that slipped past the reader
+            outcomes.append(Outcome(item.index, item.key, errors=[ErrorRow(item.key, "", "", str(exc))]))
+            continue
+        outcomes.append(Outcome(item.index, item.key, firm_row(item.index, item.key, result)))
+        lines.append(f'{{"input": {json.dumps(item.key, ensure_ascii=False)}, "result": {result.model_dump_json()}}}\n')
+    chunk.part.write_text("".join(lines), encoding="utf-8")
+    return outcomes

@@ -6,6 +6,7 @@ data in the criteria set; `assess.scoring.conditions` evaluates it.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -53,6 +54,11 @@ class Condition(StrictModel):
         if self.question is None and comparators:
             raise ValueError("comparators (equals, in, at_least, ...) only go with 'question'")
         return self
+
+    @cached_property
+    def reads(self) -> frozenset[str]:
+        """The question ids this condition reads, computed once (scoring asks for them per firm)."""
+        return frozenset(self.referenced_questions())
 
     def referenced_questions(self) -> set[str]:
         """Every question id this condition reads, for reference checks and dependency tracking."""

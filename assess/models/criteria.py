@@ -82,7 +82,7 @@ class _QuestionBase(StrictModel):
     advice: Text | None = None
     effort: Effort = "medium"
 
-    @property
+    @cached_property
     def scored(self) -> bool:
         return self.weight > 0 and self.kind != "text"  # type: ignore[attr-defined]
 
@@ -103,7 +103,7 @@ class LevelQuestion(_QuestionBase):
             raise ValueError("a level question needs at least two levels")
         return levels
 
-    @property
+    @cached_property
     def max_points(self) -> float:
         return float(len(self.levels) - 1)
 
@@ -114,7 +114,7 @@ class SingleChoiceQuestion(_QuestionBase):
     kind: Literal["single"]
     options: list[Option] = Field(min_length=2)
 
-    @property
+    @cached_property
     def max_points(self) -> float:
         return max(o.points for o in self.options)
 
@@ -126,7 +126,7 @@ class MultiChoiceQuestion(_QuestionBase):
     options: list[Option] = Field(min_length=2)
     cap: float | None = Field(default=None, gt=0)
 
-    @property
+    @cached_property
     def max_points(self) -> float:
         total = sum(o.points for o in self.options)
         return total if self.cap is None else min(self.cap, total)
@@ -139,7 +139,7 @@ class YesNoQuestion(_QuestionBase):
     yes_points: float = Field(default=1.0, ge=0)
     no_points: float = Field(default=0.0, ge=0)
 
-    @property
+    @cached_property
     def max_points(self) -> float:
         return max(self.yes_points, self.no_points)
 
@@ -154,7 +154,7 @@ class NumberQuestion(_QuestionBase):
     integer: bool = False
     bands: list[NumberBand] = Field(min_length=1)
 
-    @property
+    @cached_property
     def max_points(self) -> float:
         return max(b.points for b in self.bands)
 
@@ -169,7 +169,7 @@ class TextQuestion(_QuestionBase):
     weight: float = Field(default=0.0, ge=0)
     required: bool = False
 
-    @property
+    @cached_property
     def max_points(self) -> float:
         return 0.0
 
@@ -328,9 +328,19 @@ class CriteriaSet(SetHeader):
     def theme_of(self) -> dict[str, str]:
         return {q.id: theme.id for theme in self.themes for q in theme.questions}
 
-    @property
+    @cached_property
     def max_level(self) -> int:
         return max(level.level for level in self.levels)
+
+    @cached_property
+    def question_order(self) -> dict[str, int]:
+        """Question id -> its position in the set, the last tie-breaker of priorities."""
+        return {qid: i for i, qid in enumerate(self.questions)}
+
+    @cached_property
+    def theme_gates(self) -> dict[str, list[Gate]]:
+        """Theme id -> the gates that cap it (empty list when none)."""
+        return {t.id: [g for g in self.gates if g.theme == t.id] for t in self.themes}
 
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.themes if t.id == theme_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -17,7 +18,7 @@ import yaml
 from assess.errors import InputFileError, Problem
 
 Path_ = tuple[str | int, ...]
-LocationMap = dict[Path_, int]
+LocationMap = Mapping[Path_, int]
 
 MAX_DEPTH = 64
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -50,60 +51,130 @@ _Yaml12Loader.add_implicit_resolver(
 )
 
 
-class _Walker:
+_INT_TAG = "tag:yaml.org,2002:int"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_RESOLVED_LIMIT = 20_000  # short scalars remembered by the resolver cache
+
+
+_RESOLVED: dict[tuple[Any, Any, Any], str] = {}
+
+
+class _Yaml12CachedLoader(_Yaml12Loader):
+    """Remembers implicit tags: `3`, `yes`, `value`, question ids recur in every response file."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        key = (kind, value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < _RESOLVED_LIMIT and (value is None or len(value) <= 40):
+                _RESOLVED[key] = tag
+        return tag
+
+
+class _Builder:
+    """Plain data from a composed node tree, refusing what a data file never needs."""
+
     def __init__(self, source: str, loader: _Yaml12Loader) -> None:
         self.source = source
         self.loader = loader
-        self.locations: LocationMap = {}
         self.seen: set[int] = set()
-        self.problems: list[Problem] = []
 
-    def walk(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
-        line = node.start_mark.line + 1
-        self.locations[path] = line
+    def value(self, node: yaml.Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
-            raise self._fail(line, f"nested more than {MAX_DEPTH} levels deep")
+            raise self._fail(node, f"nested more than {MAX_DEPTH} levels deep")
         if id(node) in self.seen:
-            raise self._fail(line, "aliases (*name) are not allowed; write the value out")
+            raise self._fail(node, "aliases (*name) are not allowed; write the value out")
         self.seen.add(id(node))
-        if node.tag not in _STANDARD_TAGS:
-            raise self._fail(line, f"the tag {node.tag} is not allowed")
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.walk(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
-        if node.tag == _STR_TAG:  # the common case, without the constructor's bookkeeping
-            return node.value
+        tag = node.tag
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            if tag == _STR_TAG:  # the common cases, without the constructor's bookkeeping
+                return node.value
+            if tag == _INT_TAG and node.value.isdigit() and (len(node.value) == 1 or node.value[0] != "0"):
+                return int(node.value)
+        if tag not in _STANDARD_TAGS:
+            raise self._fail(node, f"the tag {tag} is not allowed")
+        if kind is yaml.MappingNode:
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.key(key_node)
+                if key in result:
+                    first = next(k for k, _ in node.value if self.key(k) == key)
+                    line = first.start_mark.line + 1
+                    raise self._fail(key_node, f"the key '{key}' is given twice (first on line {line})")
+                result[key] = self.value(value_node, depth + 1)
+            return result
+        if kind is yaml.SequenceNode:
+            return [self.value(child, depth + 1) for child in node.value]
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            raise self._fail(line, f"cannot read this value ({exc})") from None
+            raise self._fail(node, f"cannot read this value ({exc})") from None
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self._fail(line, "merge keys (<<) are not allowed")
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self._fail(line, "a key must be a plain value")
-            key = self.loader.construct_object(key_node)
-            if isinstance(key, bool | float) or key is None:
-                key = key_node.value
-            if key in result:
-                first = self.locations.get((*path, key), "?")
-                raise self._fail(line, f"the key '{key}' is given twice (first on line {first})")
-            self.locations[(*path, key)] = line
-            result[key] = self.walk(value_node, (*path, key), depth + 1)
-        return result
+    def key(self, node: yaml.Node) -> Any:
+        if node.tag == _MERGE_TAG:
+            raise self._fail(node, "merge keys (<<) are not allowed")
+        if type(node) is not yaml.ScalarNode:
+            raise self._fail(node, "a key must be a plain value")
+        if node.tag == _STR_TAG:
+            return node.value
+        key = self.loader.construct_object(node)
+        return node.value if isinstance(key, bool | float) or key is None else key
 
-    def _fail(self, line: int, message: str) -> InputFileError:
-        return InputFileError(f"Cannot read {self.source}", [Problem(f"{self.source}:{line}", message)])
+    def _fail(self, node: yaml.Node, message: str) -> InputFileError:
+        where = f"{self.source}:{node.start_mark.line + 1}"
+        return InputFileError(f"Cannot read {self.source}", [Problem(where, message)])
+
+
+class LineMap(Mapping[Path_, int]):
+    """The line of every key and item, worked out only when asked: that is, when a problem is reported.
+
+    Reading a file does not need it, so the common case (a good file) never pays for it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: dict[Path_, int] | None = None
+
+    def _map(self) -> dict[Path_, int]:
+        if self._lines is None:
+            loader = _Yaml12Loader(self._text)
+            try:
+                node = loader.get_single_node()
+                builder = _Builder("", loader)
+                self._lines = {}
+                if node is not None:
+                    self._record(node, (), builder)
+            finally:
+                loader.dispose()
+        return self._lines
+
+    def _record(self, node: yaml.Node, path: Path_, builder: _Builder) -> None:
+        assert self._lines is not None
+        self._lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = builder.key(key_node)
+                self._lines[(*path, key)] = key_node.start_mark.line + 1
+                self._record(value_node, (*path, key), builder)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, child in enumerate(node.value):
+                self._record(child, (*path, i), builder)
+
+    def __getitem__(self, path: Path_) -> int:
+        return self._map()[path]
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
 
 
 def load_yaml(text: str, source: str) -> tuple[Any, LocationMap]:
-    """One YAML document as plain data, plus the line number of every key and item."""
-    loader = _Yaml12Loader(text)
+    """One YAML document as plain data, plus the line number of every key and item (computed lazily)."""
+    loader = _Yaml12CachedLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -117,12 +188,11 @@ def load_yaml(text: str, source: str) -> tuple[Any, LocationMap]:
         loader.dispose()
     if node is None:
         raise InputFileError(f"Cannot read {source}", [Problem(source, "the file holds no data")])
-    walker = _Walker(source, loader)
     try:
-        data = walker.walk(node, ())
+        data = _Builder(source, loader).value(node)
     except RecursionError:
         raise InputFileError(f"Cannot read {source}", [Problem(source, "nested too deeply")]) from None
-    return data, walker.locations
+    return data, LineMap(text)
 
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from assess.errors import InputFileError, Problem, ResponseError
+from assess.models.answers import ValidatedResponse
 from assess.models.criteria import (
     CriteriaSet,
     LevelQuestion,
@@ -55,7 +56,16 @@ from assess.readers.text_file import read_bytes
 from assess.scoring.applicability import applicability
 from assess.validation import validate_response
 
-__all__ = ["Submission", "TableRow", "iter_table_rows", "read_submissions", "submission_file_name"]
+__all__ = [
+    "Submission",
+    "TableLayout",
+    "TableRow",
+    "check_row",
+    "iter_table_rows",
+    "read_submissions",
+    "read_table",
+    "submission_file_name",
+]
 
 NA_VALUE = "N/A"  # how a response file writes "not applicable"
 REQUIRED_COLUMNS = (FIRM_NAME, INDUSTRY, MARKETS, ASSESSMENT_DATE)
@@ -296,8 +306,9 @@ def _row_data(cells: list[Any], columns: dict[str, tuple[int, str]], criteria: C
 
 def _check(
     data: dict[str, Any], criteria: CriteriaSet, columns: dict[str, tuple[int, str]], where: str
-) -> tuple[str, list[Problem]]:
-    """The status the row earns ("final" or "draft" when required answers are missing), or its problems."""
+) -> tuple[str, list[Problem], ValidatedResponse | None]:
+    """The status the row earns ("final", or "draft" when required answers are missing) and its validated
+    response, or its problems."""
 
     def column(path: Sequence[str | int]) -> str:
         field: str | None = None
@@ -325,20 +336,21 @@ def _check(
         # A bad optional firm field (a mistyped credit code) should not hide the answers' problems.
         bad = {tuple(p for p in e["loc"][:2]) for e in exc.errors()}
         if not bad <= {("firm", key) for key in _OPTIONAL_FIRM_FIELDS}:
-            return "draft", problems
+            return "draft", problems, None
         firm = {k: v for k, v in data["firm"].items() if ("firm", k) not in bad}
         response = Response.model_validate({**draft, "firm": firm})
     try:
         validated = validate_response(criteria, response, column, source=where)
     except ResponseError as exc:
-        return "draft", problems + exc.problems
+        return "draft", problems + exc.problems, None
     if problems:
-        return "draft", problems
+        return "draft", problems, None
     applies = applicability(criteria, validated.firm, validated.answers)
     missing = [
         qid for qid, q in criteria.questions.items() if q.required and applies[qid] and qid not in validated.answers
     ]
-    return ("draft" if missing else "final"), []
+    status = "draft" if missing else "final"
+    return status, [], validated if status == "draft" else validated.model_copy(update={"status": status})
 
 
 def _data_rows(table: Table, columns: dict[str, tuple[int, str]]) -> Iterator[tuple[int, list[Any]]]:
@@ -351,16 +363,28 @@ def _data_rows(table: Table, columns: dict[str, tuple[int, str]]) -> Iterator[tu
 
 @dataclass(frozen=True)
 class TableRow:
-    """One row of a table of firms: its response data, or the problems that stop it."""
+    """One row of a table of firms: its response data and validated response, or the problems that stop it."""
 
     row: int
     data: dict[str, Any]
     problems: list[Problem]
+    validated: ValidatedResponse | None = None
 
 
-def iter_table_rows(path: Path, criteria: CriteriaSet, column_map: dict[str, str] | None = None) -> Iterator[TableRow]:
-    """Each firm row of a table (CSV or XLSX) checked on its own, so one bad row stops nothing else.
+@dataclass(frozen=True)
+class TableLayout:
+    """What checking a row needs from its table: the file name and where each field's column is."""
 
+    name: str
+    columns: dict[str, tuple[int, str]]
+
+
+def read_table(
+    path: Path, criteria: CriteriaSet, column_map: dict[str, str] | None = None
+) -> tuple[TableLayout, Iterator[tuple[int, dict[str, Any]]]]:
+    """The table's layout and its firm rows as unchecked response data (check each with `check_row`).
+
+    Reading is cheap and checking is not, so a batch reads in one process and checks in many.
     `column_map` renames headers first (a survey platform's own column names -> our field names).
     Raises InputFileError when the table as a whole cannot be read or lacks required columns.
     """
@@ -369,12 +393,22 @@ def iter_table_rows(path: Path, criteria: CriteriaSet, column_map: dict[str, str
     if not table:
         raise _fail(name, "the file is empty")
     header = [column_map.get(_text(cell), cell) if column_map else cell for cell in table[0][1]]
-    columns = _columns(header, criteria, name)
-    for number, cells in _data_rows(table, columns):
-        data = _row_data(cells, columns, criteria)
-        status, found = _check(data, criteria, columns, f"{name} row {number}")
-        data["status"] = status
-        yield TableRow(number, data, found)
+    layout = TableLayout(name, _columns(header, criteria, name))
+    rows = ((number, _row_data(cells, layout.columns, criteria)) for number, cells in _data_rows(table, layout.columns))
+    return layout, rows
+
+
+def check_row(layout: TableLayout, number: int, data: dict[str, Any], criteria: CriteriaSet) -> TableRow:
+    """One row checked on its own, its problems located by row and column, so one bad row stops nothing else."""
+    status, found, validated = _check(data, criteria, layout.columns, f"{layout.name} row {number}")
+    return TableRow(number, {**data, "status": status}, found, validated)
+
+
+def iter_table_rows(path: Path, criteria: CriteriaSet, column_map: dict[str, str] | None = None) -> Iterator[TableRow]:
+    """Each firm row of a table (CSV or XLSX), checked."""
+    layout, rows = read_table(path, criteria, column_map)
+    for number, data in rows:
+        yield check_row(layout, number, data, criteria)
 
 
 def read_submissions(path: Path, criteria: CriteriaSet) -> list[Submission]:

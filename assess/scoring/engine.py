@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from assess.errors import UserError
+from assess.memo import ObjectMemo
 from assess.models.answers import Answer, ValidatedResponse
 from assess.models.criteria import CriteriaSet
 from assess.models.result import (
@@ -23,12 +24,14 @@ from assess.models.result import (
 )
 from assess.scoring.applicability import applicability
 from assess.scoring.conditions import evaluate
-from assess.scoring.points import points_for
+from assess.scoring.points import scored_answer
 from assess.scoring.priorities import rank_priorities
 from assess.scoring.readiness import judge_readiness
 from assess.scoring.themes import gate_cap, raw_theme_score
 
 _EPSILON = 1e-9
+# Results are immutable, so firms with the same answer to a question share one QuestionResult object.
+_QUESTION_RESULTS: ObjectMemo[QuestionResult] = ObjectMemo()
 
 
 def question_results(
@@ -60,22 +63,29 @@ def question_results(
                     status, points, counted = "na_over_limit", 0.0, True
             else:
                 assert answer.value is not None
-                status, points, counted = "answered", points_for(q, answer.value), True
-            results.append(
-                QuestionResult(
+                status, points, counted = "answered", scored_answer(q, answer.value)[0], True
+            value = None if answer is None or answer.na else answer.value
+            note = None if answer is None else answer.note
+            target = None if answer is None else answer.target
+            key = (status, points, counted, type(value), value, target) if note is None else None
+            found = _QUESTION_RESULTS.get(q, key) if key is not None else None
+            if found is None:
+                found = QuestionResult(
                     id=q.id,
                     theme=theme.id,
                     kind=q.kind,
                     status=status,
-                    answer=None if answer is None or answer.na else answer.value,
-                    note=None if answer is None else answer.note,
+                    answer=value,
+                    note=note,
                     points=points,
                     max_points=q.max_points,
                     weight=q.weight,
                     counted=counted,
-                    target=None if answer is None else answer.target,
+                    target=target,
                 )
-            )
+                if key is not None:
+                    _QUESTION_RESULTS.put(q, key, found)
+            results.append(found)
     return results
 
 
@@ -156,7 +166,7 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
     for veto in criteria.vetoes:
         truth = evaluate(veto.when, response.firm, visible)
         status = "triggered" if truth is True else "clear" if truth is False else "unknown"
-        vetoes.append(VetoResult(id=veto.id, status=status, questions=sorted(veto.when.referenced_questions())))
+        vetoes.append(VetoResult(id=veto.id, status=status, questions=sorted(veto.when.reads)))
 
     themes = []
     for theme in criteria.themes:
@@ -178,7 +188,8 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
             )
         )
 
-    priorities = rank_priorities(criteria, response, visible, by_theme, caps, shares, final)
+    gate_truths = {g.id: g.applied for g in gate_results}
+    priorities = rank_priorities(criteria, response, visible, by_theme, caps, shares, final, gate_truths)
     readiness = judge_readiness(criteria, overall, themes, vetoes, provisional, completeness)
     firm = response.firm
     return ScoreResult(

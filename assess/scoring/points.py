@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assess.memo import ObjectMemo
 from assess.models.answers import AnswerValue
 from assess.models.criteria import (
     LevelQuestion,
@@ -56,6 +57,18 @@ def next_step(question: Question, value: AnswerValue) -> NextStep | None:
         return NextStep(value=inside, shown=shown, points=found[1])
     assert not isinstance(found[0], NumberBand)
     return NextStep(value=found[0], shown=found[0], points=found[1])
+
+
+_SCORED: ObjectMemo[tuple[float, NextStep | None]] = ObjectMemo()
+
+
+def scored_answer(question: Question, value: AnswerValue) -> tuple[float, NextStep | None]:
+    """Points of `value` and its next step, remembered (a cohort gives the same answers again and again)."""
+    key = (type(value), value)
+    found = _SCORED.get(question, key)
+    if found is None:
+        found = _SCORED.put(question, key, (points_for(question, value), next_step(question, value)))
+    return found
 
 
 def _next(question: Question, value: AnswerValue) -> tuple[AnswerValue | NumberBand, float] | None:

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from assess.models.answers import Answer, AnswerValue, ValidatedResponse
 from assess.models.criteria import CriteriaSet, LevelQuestion
 from assess.models.result import Priority, QuestionResult
 from assess.scoring.conditions import evaluate
-from assess.scoring.points import next_step
+from assess.scoring.points import scored_answer
 from assess.scoring.themes import gate_cap
 
 _EFFORT_ORDER = {"quick": 0, "medium": 1, "long": 2}
+_PRIORITIES = TypeAdapter(list[Priority])  # one validation for the whole list: half the cost of one by one
 
 
 def _theme_totals(results: list[QuestionResult]) -> tuple[float, float]:
@@ -34,23 +37,31 @@ def _theme_score_with(
     criteria: CriteriaSet,
     response: ValidatedResponse,
     visible: Mapping[str, Answer],
-    theme_id: str,
+    gate_truths: Mapping[str, bool],
     totals: tuple[float, float],
     result: QuestionResult,
     value: AnswerValue,
     points: float,
 ) -> float:
-    """The theme's score if one question had `value` (worth `points`): O(1) arithmetic, then the theme's gates."""
+    """The theme's score if one question had `value` (worth `points`): O(1) arithmetic, then the theme's gates.
+
+    Only gates that read the changed question are evaluated again; the others keep their truth.
+    """
     earned, total = totals
     delta = result.weight * (points - (result.points or 0.0)) / result.max_points
     raw = 100.0 * (earned + delta) / total
-    gates = [g for g in criteria.gates if g.theme == theme_id]
+    gates = criteria.theme_gates[result.theme]
     if not gates:
         return raw
-    changed = {**visible, result.id: Answer(value=value)}
+    changed: Mapping[str, Answer] | None = None
     cap = 100.0
     for gate in gates:
-        if evaluate(gate.when, response.firm, changed) is True:
+        if result.id in gate.when.reads:
+            changed = changed or {**visible, result.id: Answer(value=value)}
+            holds = evaluate(gate.when, response.firm, changed) is True
+        else:
+            holds = gate_truths[gate.id]
+        if holds:
             cap = min(cap, gate_cap(criteria, gate))
     return min(raw, cap)
 
@@ -63,10 +74,11 @@ def rank_priorities(
     caps: Mapping[str, float],
     shares: Mapping[str, float],
     final: Mapping[str, float | None],
+    gate_truths: Mapping[str, bool],
 ) -> list[Priority]:
     """Every possible next step, best gain first (then quicker effort, then question order)."""
     steps: list[tuple[float, int, int, dict[str, Any]]] = []
-    order = {qid: i for i, qid in enumerate(criteria.questions)}
+    order = criteria.question_order
     for theme_id, results in by_theme.items():
         now = final[theme_id]
         if now is None:
@@ -77,15 +89,15 @@ def rank_priorities(
             if r.status != "answered" or not r.counted or r.answer is None:
                 continue
             question = criteria.questions[r.id]
-            step = next_step(question, r.answer)
+            step = scored_answer(question, r.answer)[1]
             if step is None:
                 continue
-            after = _theme_score_with(criteria, response, visible, theme_id, totals, r, step.value, step.points)
+            after = _theme_score_with(criteria, response, visible, gate_truths, totals, r, step.value, step.points)
             gain = max(0.0, share * (after - now))
             target_gain = None
             if isinstance(question, LevelQuestion) and r.target is not None and r.target > float(r.answer):  # type: ignore[arg-type]
                 target = int(r.target)
-                reached = _theme_score_with(criteria, response, visible, theme_id, totals, r, target, target)
+                reached = _theme_score_with(criteria, response, visible, gate_truths, totals, r, target, target)
                 target_gain = round(max(0.0, share * (reached - now)), 2)
             priority = dict(
                 question_id=r.id,
@@ -102,4 +114,6 @@ def rank_priorities(
             )
             steps.append((-gain, _EFFORT_ORDER[question.effort], order[r.id], priority))
     steps.sort(key=lambda item: item[:3])
-    return [Priority(rank=i + 1, **fields) for i, (_, _, _, fields) in enumerate(steps)]
+    for rank, (_, _, _, fields) in enumerate(steps, start=1):
+        fields["rank"] = rank
+    return _PRIORITIES.validate_python([fields for _, _, _, fields in steps])

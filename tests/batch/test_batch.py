@@ -14,8 +14,10 @@ import yaml
 from typer.testing import CliRunner
 
 from assess.batch import reports as batch_reports
+from assess.batch import run as batch_run
 from assess.batch.reports import RenderTask, render_item
 from assess.batch.run import BatchOptions, default_criteria_dir, run_batch
+from assess.batch.worker import Chunk, Outcome
 from assess.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,6 +189,33 @@ def test_interrupted_run_leaves_no_half_written_file(tmp_path: Path, monkeypatch
     monkeypatch.setattr(batch_reports, "render_item", real)
     rerun = run_batch([inputs], options)
     assert rerun.ok and rerun.reports_written + rerun.reports_skipped == 3
+
+
+def test_interrupted_scoring_leaves_no_part_or_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        response_file(inputs, name, GOOD_ANSWERS, firm_name=f"Firm {name}")
+    calls = {"n": 0}
+    real = batch_run.score_chunk
+
+    def crash_on_second(chunk: Chunk) -> list[Outcome]:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(chunk)
+
+    monkeypatch.setattr(batch_run, "score_chunk", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([inputs], mini_options(tmp_path / "out"))
+    assert calls["n"] == 2  # three firms, one chunk each with one job: stopped in the middle
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []
+    monkeypatch.setattr(batch_run, "score_chunk", real)
+    rerun = run_batch([inputs], mini_options(tmp_path / "out"))
+    lines = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    assert rerun.scored == 3 and [json.loads(line)["input"] for line in lines] == [
+        str(inputs / name) for name in ("a.yaml", "b.yaml", "c.yaml")
+    ]
 
 
 def test_previous_adds_changes(tmp_path: Path) -> None:

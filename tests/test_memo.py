@@ -1,0 +1,38 @@
+"""The memo table behind scoring's and validation's remembered answers."""
+
+from __future__ import annotations
+
+from assess.memo import ObjectMemo
+
+
+class Owner:
+    """Any object with an identity (questions in real use)."""
+
+
+def test_entries_belong_to_one_object() -> None:
+    memo: ObjectMemo[str] = ObjectMemo()
+    first, second = Owner(), Owner()
+    memo.put(first, 3, "three for first")
+    assert memo.get(first, 3) == "three for first"
+    assert memo.get(second, 3) is None
+    assert memo.get(first, 4) is None
+
+
+def test_an_entry_keeps_its_object_alive_so_the_id_is_not_reused() -> None:
+    memo: ObjectMemo[str] = ObjectMemo()
+    owner = Owner()
+    memo.put(owner, "k", "v")
+    key = id(owner)
+    del owner
+    newcomers = [Owner() for _ in range(1000)]
+    assert all(id(n) != key for n in newcomers)
+
+
+def test_memory_stays_bounded() -> None:
+    memo: ObjectMemo[int] = ObjectMemo(limit=10)
+    owner = Owner()
+    for value in range(25):
+        memo.put(owner, value, value)
+    assert memo.get(owner, 24) == 24
+    assert memo.get(owner, 0) is None  # cleared on the way
+    assert len(memo._entries) <= 10
