@@ -17,7 +17,7 @@ from assess.batch import reports as batch_reports
 from assess.batch import run as batch_run
 from assess.batch.reports import RenderTask, render_item
 from assess.batch.run import BatchOptions, default_criteria_dir, run_batch
-from assess.batch.worker import Chunk, Outcome
+from assess.batch.worker import Chunk, Outcome, score_chunk
 from assess.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -197,7 +197,7 @@ def test_interrupted_scoring_leaves_no_part_or_temp_file(tmp_path: Path, monkeyp
     for name in ("a.yaml", "b.yaml", "c.yaml"):
         response_file(inputs, name, GOOD_ANSWERS, firm_name=f"Firm {name}")
     calls = {"n": 0}
-    real = batch_run.score_chunk
+    real = score_chunk
 
     def crash_on_second(chunk: Chunk) -> list[Outcome]:
         calls["n"] += 1
