@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from assess.batch.rows import ErrorRow, FirmRow
 from assess.exports.safe_cells import neutralise
@@ -103,23 +105,27 @@ def _deterministic(xlsx: bytes) -> bytes:
 
 
 def summary_xlsx(rows: list[FirmRow], theme_ids: Sequence[str], with_change: bool) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "summary"
+    """The summary as a workbook; written in openpyxl's write-only mode (streamed rows: faster, less memory)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("summary")
     header = summary_header(theme_ids, with_change)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E8C")
-    for row in rows:
-        sheet.append([neutralise(v) for v in summary_values(row, theme_ids, with_change)])
-    sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = sheet.dimensions
     for letter, width in (("A", 28), ("B", 30), ("C", 20), ("D", 14)):
         sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    font, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E8C")
+    sheet.append([_styled(sheet, name, font, fill) for name in header])
+    for row in rows:
+        sheet.append([neutralise(v) for v in summary_values(row, theme_ids, with_change)])
     workbook.properties.creator = "assess"
     workbook.properties.created = workbook.properties.modified = datetime.datetime(2000, 1, 1)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _deterministic(buffer.getvalue())
+
+
+def _styled(sheet: Any, value: str, font: Font, fill: PatternFill) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    cell.fill = fill
+    return cell

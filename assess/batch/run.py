@@ -44,7 +44,7 @@ from assess.report.render import ReportOptions
 from assess.report.templating import builtin_templates, load_labels
 
 MANIFEST = ".assess-manifest.json"
-_CHUNK_MAX = 64  # items per worker task
+_CHUNK_MAX = 32  # items per worker task
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 T = TypeVar("T")
 R = TypeVar("R")
@@ -125,7 +125,7 @@ def _read_manifest(outdir: Path) -> dict[str, Any]:
 
 def _chunks(items: list[BatchItem], options: BatchOptions, jobs: int) -> list[Chunk]:
     """Consecutive runs of items, small enough to keep every worker busy and the progress bar moving."""
-    size = max(1, min(_CHUNK_MAX, len(items) // (jobs * 8) or 1))
+    size = max(1, min(_CHUNK_MAX, len(items) // (jobs * 16) or 1))
     return [
         Chunk(items[start : start + size], options.criteria_dir, options.profile, options.outdir / f".results.{n}.part")
         for n, start in enumerate(range(0, len(items), size))
