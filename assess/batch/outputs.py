@@ -16,6 +16,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -124,7 +125,7 @@ def summary_xlsx(rows: list[FirmRow], theme_ids: Sequence[str], with_change: boo
     return _deterministic(buffer.getvalue())
 
 
-def _styled(sheet: Any, value: str, font: Font, fill: PatternFill) -> WriteOnlyCell:
+def _styled(sheet: Any, value: str, font: Font, fill: PatternFill) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.font = font
     cell.fill = fill
