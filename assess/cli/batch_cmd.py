@@ -45,10 +45,22 @@ def run_with_progress(inputs: list[Path], options: BatchOptions) -> BatchSummary
         return run_batch(inputs, options, update)
 
 
+def _rate(count: int, seconds: float) -> str:
+    """` in 0.61 s (1,639/s)`: how long a pass took, for people planning a season's batch."""
+    if count == 0 or seconds <= 0:
+        return ""
+    return (
+        f" in {seconds:.2f} s ({count / seconds:,.0f}/s)"
+        if count / seconds >= 10
+        else f" in {seconds:.1f} s ({count / seconds:.2f}/s)"
+    )
+
+
 def print_summary(summary: BatchSummary) -> None:
     out.print(
-        f"[green]✓[/green] {summary.scored} firms scored; {summary.failed_inputs} inputs failed; "
-        f"{summary.reports_written} reports written, {summary.reports_skipped} unchanged"
+        f"[green]✓[/green] {summary.scored} firms scored{_rate(summary.scored, summary.scoring_seconds)}; "
+        f"{summary.failed_inputs} inputs failed; {summary.reports_written} reports written"
+        f"{_rate(summary.reports_written, summary.reports_seconds)}, {summary.reports_skipped} unchanged"
     )
     for error in summary.errors[:20]:
         where = f"{error.location}: " if error.location else ""
