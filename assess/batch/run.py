@@ -145,8 +145,8 @@ def _score_all(
     results_path = options.outdir / "results.jsonl"
     temp = results_path.with_name(f".{results_path.name}.tmp")
     share_criteria(options.criteria_dir, criteria)
-    # Long-lived objects (imports, the criteria set) move to a permanent generation: the workers' garbage
-    # collections stop walking them, and the pages forked workers share stay shared.
+    # Long-lived objects (imports, the criteria set) move to a permanent generation while the pool lives:
+    # the forked workers' garbage collections stop walking them, and the pages they share stay shared.
     gc.freeze()
     chunks = _chunks(items, options, jobs)
     done = 0
@@ -166,6 +166,7 @@ def _score_all(
                     progress("score", done, len(items))
         temp.replace(results_path)
     finally:
+        gc.unfreeze()
         for chunk in chunks:
             chunk.part.unlink(missing_ok=True)
         temp.unlink(missing_ok=True)
