@@ -6,6 +6,7 @@ hidden `_assess` sheet).  Headers name question ids, or are renamed by a mapping
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import zipfile
@@ -35,12 +36,17 @@ class BatchItem:
     path: Path
     digest: str
     row: int | None = None
-    data_json: str | None = None  # a table row's response data, kept as JSON: a tenth of a dict's memory
-    layout: TableLayout | None = None  # a table row's table: shared by its rows, checked in the worker
+    cells_json: str | None = None  # a table row's cells, kept as JSON (compact); turned into answers in a worker
+    layout: TableLayout | None = None  # a table row's table: shared by its rows
 
     @property
-    def data(self) -> dict[str, Any] | None:
-        return None if self.data_json is None else dict(json.loads(self.data_json))
+    def cells(self) -> list[Any] | None:
+        return None if self.cells_json is None else list(json.loads(self.cells_json))
+
+
+def _cell_json(value: Any) -> str:
+    """A workbook cell JSON cannot hold (a date, a time) as the text the row reader makes of it."""
+    return value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
 
 
 def _digest(data: bytes) -> str:
@@ -99,14 +105,15 @@ def collect_items(
             continue
         try:
             layout, rows = read_table(path, criteria, mapping)
-            for number, data in rows:
-                payload = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+            columns = json.dumps(layout.columns, sort_keys=True, ensure_ascii=False)
+            for number, cells in rows:
+                payload = json.dumps(cells, default=_cell_json, ensure_ascii=False)
                 items.append(
                     BatchItem(
                         len(items),
                         f"{key} row {number}",
                         path,
-                        _digest(payload.encode("utf-8")),
+                        _digest(f"{columns}\n{payload}".encode()),
                         number,
                         payload,
                         layout,

@@ -63,10 +63,10 @@ def _errors(key: str, exc: UserError) -> list[ErrorRow]:
 
 def score_item_result(item: BatchItem, criteria: CriteriaSet, profile: str | None) -> ScoreResult:
     """Validate and score one item (a file or a table row); UserError when it does not fit."""
-    data = item.data
-    if data is None or item.layout is None or item.row is None:
+    cells = item.cells
+    if cells is None or item.layout is None or item.row is None:
         return score(criteria, read_response(item.path, criteria), profile)
-    row = check_row(item.layout, item.row, data, criteria)
+    row = check_row(item.layout, item.row, cells, criteria)
     if row.problems or row.validated is None:
         raise ResponseError(f"{item.key} does not fit criteria set {criteria.id}", row.problems)
     return score(criteria, row.validated, profile)

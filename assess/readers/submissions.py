@@ -381,11 +381,11 @@ class TableLayout:
 
 def read_table(
     path: Path, criteria: CriteriaSet, column_map: dict[str, str] | None = None
-) -> tuple[TableLayout, Iterator[tuple[int, dict[str, Any]]]]:
-    """The table's layout and its firm rows as unchecked response data (check each with `check_row`).
+) -> tuple[TableLayout, Iterator[tuple[int, list[Any]]]]:
+    """The table's layout and the cells of its firm rows, unchecked (check each with `check_row`).
 
-    Reading is cheap and checking is not, so a batch reads in one process and checks in many.
-    `column_map` renames headers first (a survey platform's own column names -> our field names).
+    Reading is cheap and turning cells into answers is not, so a batch reads in one process and checks
+    in many.  `column_map` renames headers first (a survey platform's own column names -> our field names).
     Raises InputFileError when the table as a whole cannot be read or lacks required columns.
     """
     name = path.name
@@ -394,12 +394,12 @@ def read_table(
         raise _fail(name, "the file is empty")
     header = [column_map.get(_text(cell), cell) if column_map else cell for cell in table[0][1]]
     layout = TableLayout(name, _columns(header, criteria, name))
-    rows = ((number, _row_data(cells, layout.columns, criteria)) for number, cells in _data_rows(table, layout.columns))
-    return layout, rows
+    return layout, _data_rows(table, layout.columns)
 
 
-def check_row(layout: TableLayout, number: int, data: dict[str, Any], criteria: CriteriaSet) -> TableRow:
-    """One row checked on its own, its problems located by row and column, so one bad row stops nothing else."""
+def check_row(layout: TableLayout, number: int, cells: list[Any], criteria: CriteriaSet) -> TableRow:
+    """One row's cells as response data, checked on its own (problems located by row and column)."""
+    data = _row_data(cells, layout.columns, criteria)
     status, found, validated = _check(data, criteria, layout.columns, f"{layout.name} row {number}")
     return TableRow(number, {**data, "status": status}, found, validated)
 
@@ -407,8 +407,8 @@ def check_row(layout: TableLayout, number: int, data: dict[str, Any], criteria: 
 def iter_table_rows(path: Path, criteria: CriteriaSet, column_map: dict[str, str] | None = None) -> Iterator[TableRow]:
     """Each firm row of a table (CSV or XLSX), checked."""
     layout, rows = read_table(path, criteria, column_map)
-    for number, data in rows:
-        yield check_row(layout, number, data, criteria)
+    for number, cells in rows:
+        yield check_row(layout, number, cells, criteria)
 
 
 def read_submissions(path: Path, criteria: CriteriaSet) -> list[Submission]:
