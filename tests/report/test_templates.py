@@ -104,3 +104,18 @@ def test_bad_brand_files(tmp_path: Path, content: str, message: str) -> None:
     with pytest.raises(UserError) as info:
         load_brand(path)
     assert message in str(info.value)
+
+
+def test_bilingual_markup_stays_cheap_to_render(criteria: CriteriaSet, strong: ScoreResult) -> None:
+    """Bilingual text is bare Chinese plus one English span: no <span class="zh"> around the Chinese and no
+    lang attribute below <html>. Both made WeasyPrint ~12 % slower (a lang attribute gives each element a
+    style of its own, and each element costs seven computed styles). Column widths sit on the header cells."""
+    html = report_html(criteria, strong, ReportOptions(mode="bilingual"))
+    body = html[html.index("<body") :]
+    assert 'class="zh"' not in body and "lang=" not in body
+    assert "<col" not in body
+    assert "主题得分雷达图" in body and '<span class="en">Theme score radar</span>' in body
+    assert '<span class="en-inline">Contents</span>' in body  # inline English after the Chinese
+    for mode in ("zh", "en"):
+        single = report_html(criteria, strong, ReportOptions(mode=mode))
+        assert 'class="en' not in single[single.index("<body") :]
