@@ -1,13 +1,15 @@
 """Benchmark of `assess batch` on synthetic firms. Not a test: prints markdown tables.
 
-    .venv/bin/python benchmarks/batch_bench.py            # full: 1,000 / 20 PDFs / 1,000 + 10,000 (~3 min)
+    .venv/bin/python benchmarks/batch_bench.py            # full: 1,000 / 40 PDFs / 1,000 + 10,000 (~4 min)
     .venv/bin/python benchmarks/batch_bench.py --quick    # small sizes, one run each (~30 s)
     .venv/bin/python benchmarks/batch_bench.py --input-format csv --lang zh --workdir /tmp/bench
 
 Measures, each time as the whole command in a fresh process (`assess batch INPUT -o NEWDIR ...`):
-  scoring   --no-pdf on 1,000 firms: firms/s end to end, and after start-up (the time of a 1-firm batch
-            is taken off: (N - 1) / (t(N) - t(1)));
-  pdf       ~20 firms with --jobs 1 and --jobs 2: reports/s (firm reports / wall time, which includes
+  scoring   --no-pdf on 1,000 firms: firms/s end to end, after start-up (the time of a 1-firm batch
+            is taken off: (N - 1) / (t(N) - t(1))), and of the scoring pass alone (as `assess batch`
+            reports it: reading, validating and scoring every input and writing results.jsonl, without
+            start-up, item collection and the summary tables);
+  pdf       40 firms with --jobs 1 and --jobs 2: reports/s (firm reports / wall time, which includes
             start-up, scoring and cohort.pdf), the report phase alone (minus a --no-pdf run of the same
             firms), and the scaling from 1 to 2 jobs;
   memory    --no-pdf on 1,000 and 10,000 firms: the peak of the whole process tree (RSS and PSS summed
@@ -319,7 +321,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=None, help="runs per scoring measurement (median); default 3")
     parser.add_argument("--pdf-runs", type=int, default=1, help="runs per PDF measurement (median)")
     parser.add_argument("--score-n", type=int, default=None, help="firms for scoring-only throughput (1000)")
-    parser.add_argument("--pdf-n", type=int, default=None, help="firms for PDF throughput (20)")
+    parser.add_argument(
+        "--pdf-n",
+        type=int,
+        default=None,
+        help="firms for PDF throughput (40; N firms make N + 1 tasks, see docs/performance.md)",
+    )
     parser.add_argument("--mem-n", type=int, nargs="+", default=None, help="firms for peak memory (1000 10000)")
     parser.add_argument("--jobs", type=int, default=None, help="--jobs of the scoring and memory runs (batch default)")
     parser.add_argument("--input-format", choices=("folder", "csv", "xlsx"), default="folder")
@@ -332,7 +339,7 @@ def main() -> None:
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     score_n = args.score_n or (200 if args.quick else 1000)
-    pdf_n = args.pdf_n or (4 if args.quick else 20)
+    pdf_n = args.pdf_n or (4 if args.quick else 40)
     mem_ns = args.mem_n or ([200, 1000] if args.quick else [1000, 10000])
 
     if args.workdir:
