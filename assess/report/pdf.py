@@ -6,6 +6,7 @@ code that writes a PDF.
 
 from __future__ import annotations
 
+import atexit
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -39,6 +40,8 @@ def _font_configuration() -> Any:
     """One FontConfiguration per process: building it per PDF wastes time (see docs/performance.md)."""
     from weasyprint.text.fonts import FontConfiguration
 
+    # Dropped before the interpreter tears modules down: its __del__ cleans up with module globals.
+    atexit.register(_font_configuration.cache_clear)
     return FontConfiguration()
 
 
