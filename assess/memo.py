@@ -12,6 +12,13 @@ from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
+MAX_REMEMBERED_TEXT = 80  # longer texts (free-text answers) are unique per firm: remembering them only costs memory
+
+
+def worth_remembering(value: object) -> bool:
+    """Short values recur across firms; a long free text does not."""
+    return not isinstance(value, str) or len(value) <= MAX_REMEMBERED_TEXT
+
 
 class ObjectMemo(Generic[V]):
     """A bounded memo table: (object, key) -> value; cleared when full, so memory stays flat."""

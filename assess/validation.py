@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from assess.errors import Problem, ResponseError
-from assess.memo import ObjectMemo
+from assess.memo import ObjectMemo, worth_remembering
 from assess.models.answers import Answer, AnswerValue, ValidatedResponse
 from assess.models.criteria import (
     CriteriaSet,
@@ -170,7 +170,8 @@ def _parsed(question: Question, raw: Any) -> Answer | str:
             found = Answer(value=parse_value(question, raw))
         except _InvalidAnswerError as exc:
             found = str(exc)
-        _PARSED.put(question, key, found)
+        if worth_remembering(raw):
+            _PARSED.put(question, key, found)
     return found
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assess.memo import ObjectMemo
+from assess.memo import ObjectMemo, worth_remembering
 
 
 class Owner:
@@ -36,3 +36,8 @@ def test_memory_stays_bounded() -> None:
     assert memo.get(owner, 24) == 24
     assert memo.get(owner, 0) is None  # cleared on the way
     assert len(memo._entries) <= 10
+
+
+def test_only_short_texts_are_worth_remembering() -> None:
+    assert worth_remembering(3) and worth_remembering(("a", "b")) and worth_remembering("ISO 9001")
+    assert not worth_remembering("x" * 500)  # a free-text answer: unique per firm

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from assess.errors import UserError
-from assess.memo import ObjectMemo
+from assess.memo import ObjectMemo, worth_remembering
 from assess.models.answers import Answer, ValidatedResponse
 from assess.models.criteria import CriteriaSet
 from assess.models.result import (
@@ -67,7 +67,8 @@ def question_results(
             value = None if answer is None or answer.na else answer.value
             note = None if answer is None else answer.note
             target = None if answer is None else answer.target
-            key = (status, points, counted, type(value), value, target) if note is None else None
+            remember = note is None and worth_remembering(value)
+            key = (status, points, counted, type(value), value, target) if remember else None
             found = _QUESTION_RESULTS.get(q, key) if key is not None else None
             if found is None:
                 found = QuestionResult(
