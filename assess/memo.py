@@ -1,7 +1,7 @@
-"""Remembered results of pure functions of an immutable object (a question) and a small value (an answer).
+"""Remembered results of pure functions of immutable objects (questions, answers, question results).
 
 A cohort gives the same few answers to each question over and over, so scoring hundreds of firms
-repeats the same small computations.  Entries are keyed by the object's identity and hold the object
+repeats the same small computations.  Entries are keyed by object identity and hold the object
 itself, so an id cannot be reused by another object while its entry lives.
 """
 
@@ -21,18 +21,52 @@ def worth_remembering(value: object) -> bool:
 
 
 class ObjectMemo(Generic[V]):
-    """A bounded memo table: (object, key) -> value; cleared when full, so memory stays flat."""
+    """A bounded memo table: (object, key) -> value; cleared when full, so memory stays flat.
+
+    One small table per object: the lookup hashes an int and the key, never a nested tuple.
+    """
 
     def __init__(self, limit: int = 50_000) -> None:
         self._limit = limit
-        self._entries: dict[tuple[int, Hashable], tuple[object, V]] = {}
+        self._size = 0
+        self._tables: dict[int, tuple[object, dict[Hashable, V]]] = {}
 
     def get(self, owner: object, key: Hashable) -> V | None:
-        hit = self._entries.get((id(owner), key))
-        return hit[1] if hit is not None and hit[0] is owner else None
+        table = self._tables.get(id(owner))
+        return table[1].get(key) if table is not None and table[0] is owner else None
 
     def put(self, owner: object, key: Hashable, value: V) -> V:
+        if self._size >= self._limit:
+            self._tables.clear()
+            self._size = 0
+        table = self._tables.get(id(owner))
+        if table is None or table[0] is not owner:
+            table = self._tables[id(owner)] = (owner, {})
+        if key not in table[1]:
+            self._size += 1
+        table[1][key] = value
+        return value
+
+    def __len__(self) -> int:
+        return self._size
+
+
+class IdentityMemo(Generic[V]):
+    """A bounded memo table: object -> value, by identity alone (the object need not be hashable)."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._limit = limit
+        self._entries: dict[int, tuple[object, V]] = {}
+
+    def get(self, owner: object) -> V | None:
+        hit = self._entries.get(id(owner))
+        return hit[1] if hit is not None and hit[0] is owner else None
+
+    def put(self, owner: object, value: V) -> V:
         if len(self._entries) >= self._limit:
             self._entries.clear()
-        self._entries[(id(owner), key)] = (owner, value)
+        self._entries[id(owner)] = (owner, value)
         return value
+
+    def __len__(self) -> int:
+        return len(self._entries)

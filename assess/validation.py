@@ -154,22 +154,31 @@ def _option(question: SingleChoiceQuestion | MultiChoiceQuestion, value: Any) ->
     raise _InvalidAnswerError(f'"{text}" is not one of: {", ".join(allowed_values(question))}')
 
 
-_PARSED: ObjectMemo[Answer | str] = ObjectMemo()
+class _NaWord:
+    """What `_parsed` gives for an N/A word ("n/a", "不适用") where N/A is a possible answer."""
 
 
-def _parsed(question: Question, raw: Any) -> Answer | str:
-    """The answer a raw value gives (without note or target), or why it is invalid; remembered per question.
+NA_WORD = _NaWord()
+_PARSED: ObjectMemo[Answer | str | _NaWord] = ObjectMemo()
+
+
+def _parsed(question: Question, raw: Any) -> Answer | str | _NaWord:
+    """The answer a raw value gives (without note or target), N/A, or why it is invalid; remembered per question.
 
     Answers are immutable, so one Answer object can stand for the same value in many responses.
+    A text question without N/A takes an N/A word as its text.
     """
     # A list (multiple choice) holds scalars only (the Response model checked that), so the key hashes.
     key = (type(raw), tuple((type(item), item) for item in raw) if isinstance(raw, list) else raw)
     found = _PARSED.get(question, key)
     if found is None:
-        try:
-            found = Answer(value=parse_value(question, raw))
-        except _InvalidAnswerError as exc:
-            found = str(exc)
+        if is_na(raw) and not (isinstance(question, TextQuestion) and not question.na_allowed):
+            found = NA_WORD
+        else:
+            try:
+                found = Answer(value=parse_value(question, raw))
+            except _InvalidAnswerError as exc:
+                found = str(exc)
         if worth_remembering(raw):
             _PARSED.put(question, key, found)
     return found
@@ -242,7 +251,8 @@ class _Validator:
                 )
             return None
         self._check_target(qid, question, entry)
-        if is_na(entry.value) and not (isinstance(question, TextQuestion) and not question.na_allowed):
+        parsed = _parsed(question, entry.value)
+        if isinstance(parsed, _NaWord):
             if not question.na_allowed:
                 self.add(
                     ["answers", qid],
@@ -254,7 +264,6 @@ class _Validator:
                 self.add(["answers", qid], "N/A needs a note saying why the question does not apply", qid)
                 return None
             return Answer(na=True, note=entry.note)
-        parsed = _parsed(question, entry.value)
         if isinstance(parsed, str):
             self.add(["answers", qid], parsed, qid)
             return None

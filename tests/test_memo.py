@@ -35,7 +35,7 @@ def test_memory_stays_bounded() -> None:
         memo.put(owner, value, value)
     assert memo.get(owner, 24) == 24
     assert memo.get(owner, 0) is None  # cleared on the way
-    assert len(memo._entries) <= 10
+    assert len(memo) <= 10
 
 
 def test_only_short_texts_are_worth_remembering() -> None:

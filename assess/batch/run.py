@@ -89,16 +89,24 @@ def _jobs(requested: int) -> int:
 
 
 def _parallel(
-    function: Callable[[T], R], tasks: list[T], jobs: int, progress: Progress | None, phase: str
+    function: Callable[[T], R],
+    tasks: list[T],
+    jobs: int,
+    progress: Progress | None,
+    phase: str,
+    chunksize: int | None = None,
 ) -> Iterator[R]:
-    """`function` over `tasks` in order, in a process pool when jobs > 1, reporting progress."""
+    """`function` over `tasks` in order, in a process pool when jobs > 1, reporting progress.
+
+    Tasks go to workers `chunksize` at a time (by default about eight batches per worker).
+    """
     total = len(tasks)
     if jobs <= 1 or total <= 1:
         results: Iterable[R] = map(function, tasks)
         executor = None
     else:
         executor = ProcessPoolExecutor(max_workers=min(jobs, total))
-        chunk = max(1, min(64, total // (jobs * 8) or 1))
+        chunk = chunksize or max(1, min(64, total // (jobs * 8) or 1))
         results = executor.map(function, tasks, chunksize=chunk)
     try:
         for done, result in enumerate(results, start=1):
@@ -152,7 +160,8 @@ def _score_all(
     done = 0
     try:
         with temp.open("wb") as out:
-            for chunk, outcomes in zip(chunks, _parallel(score_chunk, chunks, jobs, None, "score"), strict=True):
+            scored = _parallel(score_chunk, chunks, jobs, None, "score", chunksize=1)
+            for chunk, outcomes in zip(chunks, scored, strict=True):
                 with chunk.part.open("rb") as part:
                     shutil.copyfileobj(part, out)
                 chunk.part.unlink()

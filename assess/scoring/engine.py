@@ -6,12 +6,12 @@ theme scores -> gates -> overall and band -> vetoes -> readiness -> priorities.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 from assess.errors import UserError
-from assess.memo import ObjectMemo, worth_remembering
+from assess.memo import IdentityMemo, ObjectMemo, worth_remembering
 from assess.models.answers import Answer, ValidatedResponse
-from assess.models.criteria import CriteriaSet
+from assess.models.criteria import CriteriaSet, Question
 from assess.models.result import (
     CriteriaRef,
     FirmSummary,
@@ -32,6 +32,52 @@ from assess.scoring.themes import gate_cap, raw_theme_score
 _EPSILON = 1e-9
 # Results are immutable, so firms with the same answer to a question share one QuestionResult object.
 _QUESTION_RESULTS: ObjectMemo[QuestionResult] = ObjectMemo()
+# Gate and veto results depend on the rule and its truth alone (True, False or None).
+_GATE_RESULTS: ObjectMemo[GateResult] = ObjectMemo()
+_VETO_RESULTS: ObjectMemo[VetoResult] = ObjectMemo()
+# The common case, a plain answer (no note, no target) from validation's own memo: found by its identity.
+_ANSWERED: IdentityMemo[QuestionResult] = IdentityMemo()
+
+
+def _plain_answered(question: Question, theme_id: str, answer: Answer) -> QuestionResult:
+    """The result of an applicable, scored question with a plain answer: a function of the answer alone."""
+    found = _ANSWERED.get(answer)
+    if found is not None and found.id == question.id:
+        return found
+    assert answer.value is not None
+    found = _question_result(question, theme_id, "answered", answer, scored_answer(question, answer.value)[0], True)
+    return _ANSWERED.put(answer, found) if worth_remembering(answer.value) else found
+
+
+def _question_result(
+    q: Question, theme_id: str, status: QuestionStatus, answer: Answer | None, points: float | None, counted: bool
+) -> QuestionResult:
+    if answer is None:
+        value = note = target = None
+        key: Hashable | None = status  # points and counted follow from the status here
+    else:
+        value = None if answer.na else answer.value
+        note, target = answer.note, answer.target
+        remember = note is None and worth_remembering(value)
+        key = (status, points, counted, type(value), value, target) if remember else None
+    found = _QUESTION_RESULTS.get(q, key) if key is not None else None
+    if found is None:
+        found = QuestionResult(
+            id=q.id,
+            theme=theme_id,
+            kind=q.kind,
+            status=status,
+            answer=value,
+            note=note,
+            points=points,
+            max_points=q.max_points,
+            weight=q.weight,
+            counted=counted,
+            target=target,
+        )
+        if key is not None:
+            _QUESTION_RESULTS.put(q, key, found)
+    return found
 
 
 def question_results(
@@ -41,21 +87,29 @@ def question_results(
     policy = criteria.na_policy
     results: list[QuestionResult] = []
     for theme in criteria.themes:
-        applicable_weight = sum(q.weight for q in theme.questions if q.scored and applies[q.id])
-        na_budget = policy.max_na_share * applicable_weight
+        na_budget: float | None = None  # worked out on the theme's first N/A answer
         na_used = 0.0
         for q in theme.questions:
             answer = answers.get(q.id)
+            applicable = applies[q.id]
+            plain = answer is not None and not answer.na and answer.note is None and answer.target is None
+            if plain and applicable and q.scored:
+                assert answer is not None
+                results.append(_plain_answered(q, theme.id, answer))
+                continue
             status: QuestionStatus = "unanswered"
             points: float | None = None
             counted = False
-            if not applies[q.id]:
+            if not applicable:
                 status = "inapplicable"
             elif not q.scored:
                 status = "unanswered" if answer is None else "na" if answer.na else "unscored"
             elif answer is None:
                 status, points, counted = "unanswered", 0.0, True
             elif answer.na:
+                if na_budget is None:
+                    weight = sum(other.weight for other in theme.questions if other.scored and applies[other.id])
+                    na_budget = policy.max_na_share * weight
                 if policy.answered_na == "exclude" and na_used + q.weight <= na_budget + _EPSILON:
                     na_used += q.weight
                     status = "na"
@@ -64,29 +118,7 @@ def question_results(
             else:
                 assert answer.value is not None
                 status, points, counted = "answered", scored_answer(q, answer.value)[0], True
-            value = None if answer is None or answer.na else answer.value
-            note = None if answer is None else answer.note
-            target = None if answer is None else answer.target
-            remember = note is None and worth_remembering(value)
-            key = (status, points, counted, type(value), value, target) if remember else None
-            found = _QUESTION_RESULTS.get(q, key) if key is not None else None
-            if found is None:
-                found = QuestionResult(
-                    id=q.id,
-                    theme=theme.id,
-                    kind=q.kind,
-                    status=status,
-                    answer=value,
-                    note=note,
-                    points=points,
-                    max_points=q.max_points,
-                    weight=q.weight,
-                    counted=counted,
-                    target=target,
-                )
-                if key is not None:
-                    _QUESTION_RESULTS.put(q, key, found)
-            results.append(found)
+            results.append(_question_result(q, theme.id, status, answer, points, counted))
     return results
 
 
@@ -99,8 +131,9 @@ def theme_caps(
     gate_results: list[GateResult] = []
     for gate in criteria.gates:
         truth = evaluate(gate.when, response.firm, visible)
-        gate_results.append(
-            GateResult(
+        result = _GATE_RESULTS.get(gate, truth)
+        if result is None:
+            result = GateResult(
                 id=gate.id,
                 applied=truth is True,
                 unknown=truth is None,
@@ -108,7 +141,8 @@ def theme_caps(
                 cap_level=gate.cap_level,
                 cap_band=gate.cap_band,
             )
-        )
+            _GATE_RESULTS.put(gate, truth, result)
+        gate_results.append(result)
         if truth is True and gate.theme is not None:
             caps[gate.theme] = min(caps.get(gate.theme, 100.0), gate_cap(criteria, gate))
             applied.setdefault(gate.theme, []).append(gate.id)
@@ -166,8 +200,12 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
     vetoes = []
     for veto in criteria.vetoes:
         truth = evaluate(veto.when, response.firm, visible)
-        status = "triggered" if truth is True else "clear" if truth is False else "unknown"
-        vetoes.append(VetoResult(id=veto.id, status=status, questions=sorted(veto.when.reads)))
+        veto_result = _VETO_RESULTS.get(veto, truth)
+        if veto_result is None:
+            status = "triggered" if truth is True else "clear" if truth is False else "unknown"
+            veto_result = VetoResult(id=veto.id, status=status, questions=sorted(veto.when.reads))
+            _VETO_RESULTS.put(veto, truth, veto_result)
+        vetoes.append(veto_result)
 
     themes = []
     for theme in criteria.themes:

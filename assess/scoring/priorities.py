@@ -8,12 +8,14 @@ theme shows none.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter
 
+from assess.memo import IdentityMemo, ObjectMemo
 from assess.models.answers import Answer, AnswerValue, ValidatedResponse
-from assess.models.criteria import CriteriaSet, LevelQuestion
+from assess.models.criteria import CriteriaSet, Gate, LevelQuestion, Question
 from assess.models.result import Priority, QuestionResult
 from assess.scoring.conditions import evaluate
 from assess.scoring.points import scored_answer
@@ -21,6 +23,76 @@ from assess.scoring.themes import gate_cap
 
 _EFFORT_ORDER = {"quick": 0, "medium": 1, "long": 2}
 _PRIORITIES = TypeAdapter(list[Priority])  # one validation for the whole list: half the cost of one by one
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """A better answer to one question: the answer gates see, and the weighted points it adds to its theme."""
+
+    answer: Answer
+    delta: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """What a question's answer offers as a next step, the same for every firm that gave that answer."""
+
+    fields: dict[str, Any]  # the Priority fields that do not depend on the rest of the firm's answers
+    sort_key: tuple[int, int]  # (effort order, question order): the tie-breakers after the gain
+    step: _Change
+    to_target: _Change | None  # reaching the firm's own target level, when it is above the answer
+    gates: tuple[Gate, ...]  # the theme's gates that read this question: evaluated again per firm
+
+
+# 1-tuples, so "no next step" is remembered too.  Shared results (no note) are found by identity, the fastest way.
+_STEPS: ObjectMemo[tuple[_Step | None]] = ObjectMemo()
+_STEPS_OF_SHARED: IdentityMemo[tuple[_Step | None]] = IdentityMemo()
+
+
+def _change(result: QuestionResult, value: AnswerValue, points: float) -> _Change:
+    return _Change(Answer(value=value), result.weight * (points - (result.points or 0.0)) / result.max_points)
+
+
+def _step_of(criteria: CriteriaSet, question: Question, result: QuestionResult) -> _Step | None:
+    """The next step from `result`'s answer (None at the top already), remembered per question and answer."""
+    shared = _STEPS_OF_SHARED.get(result)
+    if shared is not None:
+        return shared[0]
+    key = (type(result.answer), result.answer, result.target)
+    found = _STEPS.get(question, key)
+    if found is None:
+        found = _STEPS.put(question, key, (_new_step(criteria, question, result),))
+    if result.note is None:
+        _STEPS_OF_SHARED.put(result, found)
+    return found[0]
+
+
+def _new_step(criteria: CriteriaSet, question: Question, result: QuestionResult) -> _Step | None:
+    step = None
+    assert result.answer is not None
+    next_step = scored_answer(question, result.answer)[1]
+    if next_step is not None:
+        to_target = None
+        if isinstance(question, LevelQuestion) and result.target is not None and result.target > float(result.answer):  # type: ignore[arg-type]
+            target = int(result.target)
+            to_target = _change(result, target, target)
+        step = _Step(
+            fields=dict(
+                question_id=result.id,
+                theme=result.theme,
+                current=result.answer,
+                next=next_step.shown,
+                points_now=result.points or 0.0,
+                points_next=next_step.points,
+                effort=question.effort,
+                target=result.target,
+            ),
+            sort_key=(_EFFORT_ORDER[question.effort], criteria.question_order[result.id]),
+            step=_change(result, next_step.value, next_step.points),
+            to_target=to_target,
+            gates=tuple(g for g in criteria.theme_gates[result.theme] if result.id in g.when.reads),
+        )
+    return step
 
 
 def _theme_totals(results: list[QuestionResult]) -> tuple[float, float]:
@@ -33,37 +105,39 @@ def _theme_totals(results: list[QuestionResult]) -> tuple[float, float]:
     return earned, total
 
 
-def _theme_score_with(
-    criteria: CriteriaSet,
-    response: ValidatedResponse,
-    visible: Mapping[str, Answer],
-    gate_truths: Mapping[str, bool],
-    totals: tuple[float, float],
-    result: QuestionResult,
-    value: AnswerValue,
-    points: float,
-) -> float:
-    """The theme's score if one question had `value` (worth `points`): O(1) arithmetic, then the theme's gates.
+@dataclass(frozen=True, slots=True)
+class _ThemeNow:
+    """One theme of one firm as scored: what a changed answer is measured against."""
 
-    Only gates that read the changed question are evaluated again; the others keep their truth.
-    """
-    earned, total = totals
-    delta = result.weight * (points - (result.points or 0.0)) / result.max_points
-    raw = 100.0 * (earned + delta) / total
-    gates = criteria.theme_gates[result.theme]
-    if not gates:
-        return raw
-    changed: Mapping[str, Answer] | None = None
-    cap = 100.0
-    for gate in gates:
-        if result.id in gate.when.reads:
-            changed = changed or {**visible, result.id: Answer(value=value)}
-            holds = evaluate(gate.when, response.firm, changed) is True
-        else:
-            holds = gate_truths[gate.id]
-        if holds:
-            cap = min(cap, gate_cap(criteria, gate))
-    return min(raw, cap)
+    criteria: CriteriaSet
+    response: ValidatedResponse
+    visible: Mapping[str, Answer]
+    gate_truths: Mapping[str, bool]
+    theme_id: str
+    earned: float
+    total: float
+    cap: float
+    gates: list[Gate]
+
+    def score_with(self, step: _Step, change: _Change) -> float:
+        """The theme's score with the changed answer: O(1) arithmetic, then the gates that read the question."""
+        raw = 100.0 * (self.earned + change.delta) / self.total
+        if not self.gates:
+            return raw
+        return min(raw, self._cap_with(step, change) if step.gates else self.cap)
+
+    def _cap_with(self, step: _Step, change: _Change) -> float:
+        changed = {**self.visible, step.fields["question_id"]: change.answer}
+        cap = 100.0
+        for gate in self.gates:
+            holds = (
+                evaluate(gate.when, self.response.firm, changed) is True
+                if gate in step.gates
+                else self.gate_truths[gate.id]
+            )
+            if holds:
+                cap = min(cap, gate_cap(self.criteria, gate))
+        return cap
 
 
 def rank_priorities(
@@ -77,43 +151,39 @@ def rank_priorities(
     gate_truths: Mapping[str, bool],
 ) -> list[Priority]:
     """Every possible next step, best gain first (then quicker effort, then question order)."""
-    steps: list[tuple[float, int, int, dict[str, Any]]] = []
-    order = criteria.question_order
+    steps: list[tuple[float, tuple[int, int], dict[str, Any]]] = []
+    questions = criteria.questions
     for theme_id, results in by_theme.items():
         now = final[theme_id]
         if now is None:
             continue
         share = shares[theme_id]
-        totals = _theme_totals(results)
+        earned, total = _theme_totals(results)
+        theme = _ThemeNow(
+            criteria,
+            response,
+            visible,
+            gate_truths,
+            theme_id,
+            earned,
+            total,
+            caps.get(theme_id, 100.0),
+            criteria.theme_gates[theme_id],
+        )
         for r in results:
             if r.status != "answered" or not r.counted or r.answer is None:
                 continue
-            question = criteria.questions[r.id]
-            step = scored_answer(question, r.answer)[1]
+            step = _step_of(criteria, questions[r.id], r)
             if step is None:
                 continue
-            after = _theme_score_with(criteria, response, visible, gate_truths, totals, r, step.value, step.points)
-            gain = max(0.0, share * (after - now))
+            gain = max(0.0, share * (theme.score_with(step, step.step) - now))
             target_gain = None
-            if isinstance(question, LevelQuestion) and r.target is not None and r.target > float(r.answer):  # type: ignore[arg-type]
-                target = int(r.target)
-                reached = _theme_score_with(criteria, response, visible, gate_truths, totals, r, target, target)
-                target_gain = round(max(0.0, share * (reached - now)), 2)
-            priority = dict(
-                question_id=r.id,
-                theme=theme_id,
-                current=r.answer,
-                next=step.shown,
-                points_now=r.points or 0.0,
-                points_next=step.points,
-                gain=round(gain, 2),
-                gain_1000=round(gain * 10, 1),
-                effort=question.effort,
-                target=r.target,
-                gain_to_target=target_gain,
-            )
-            steps.append((-gain, _EFFORT_ORDER[question.effort], order[r.id], priority))
-    steps.sort(key=lambda item: item[:3])
-    for rank, (_, _, _, fields) in enumerate(steps, start=1):
+            if step.to_target is not None:
+                target_gain = round(max(0.0, share * (theme.score_with(step, step.to_target) - now)), 2)
+            fields = {**step.fields, "gain": round(gain, 2), "gain_1000": round(gain * 10, 1)}
+            fields["gain_to_target"] = target_gain
+            steps.append((-gain, step.sort_key, fields))
+    steps.sort(key=lambda item: item[:2])
+    for rank, (_, _, fields) in enumerate(steps, start=1):
         fields["rank"] = rank
-    return _PRIORITIES.validate_python([fields for _, _, _, fields in steps])
+    return _PRIORITIES.validate_python([fields for _, _, fields in steps])
