@@ -108,6 +108,17 @@ def test_criteria_check_cross_references(tmp_path: Path) -> None:
     assert "A-01 is also used in theme 'alpha'" in out
 
 
+def test_criteria_check_refuses_overlapping_number_bands(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(MINI, broken)
+    beta = broken / "themes" / "beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("{to: 1, points: 4}", "{to: 2, points: 4}"), "utf-8")
+    result = runner.invoke(app, ["criteria", "check", str(broken)])
+    assert result.exit_code == 1
+    assert "themes/beta.yaml" in result.stdout and "questions[0]" in result.stdout
+    assert "bands overlap: [-inf, 2) and [1, 5)" in result.stdout
+
+
 def test_criteria_check_passes_on_the_fixture() -> None:
     result = runner.invoke(app, ["criteria", "check", str(MINI)])
     assert result.exit_code == 0 and "mini 0.1" in result.stdout

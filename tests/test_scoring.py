@@ -148,3 +148,24 @@ def test_result_names_criteria_by_id_version_and_hash(mini: CriteriaSet, build: 
     from assess.readers.criteria_files import content_hash
 
     assert content_hash(changed) != content_hash(mini)
+
+
+@pytest.mark.parametrize(
+    ("values", "points", "shown"),
+    [
+        # B-01 bands: [-inf, 1) -> 4, [1, 5) -> 2, [5, inf) -> 0; the next step is the nearest better band.
+        ([3, 1.5, 4.9], [2.0, 2.0, 2.0], ["<1", "<1", "<1"]),
+        ([7, 5, 0.5, 2], [0.0, 0.0, 4.0, 2.0], ["<5", "<5", None, "<1"]),
+    ],
+)
+def test_numbers_in_one_band_share_points_and_next_step(
+    mini: CriteriaSet, build: Build, values: list[float], points: list[float], shown: list[str | None]
+) -> None:
+    """Numbers are remembered by band: each value still gets its own band's points, step and answer."""
+    for value, expected_points, expected_step in zip(values, points, shown, strict=True):
+        result = score(mini, build({**GOOD_ANSWERS, "B-01": value}))
+        assert result.question("B-01").answer == value
+        assert result.question("B-01").points == expected_points
+        step = next((p for p in result.priorities if p.question_id == "B-01"), None)
+        assert (step.next if step else None) == expected_step
+        assert step is None or step.current == value

@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from assess.batch.inputs import BatchItem
 from assess.batch.rows import ErrorRow, FirmRow, firm_row
 from assess.errors import ResponseError, UserError
@@ -20,6 +22,7 @@ from assess.readers.submissions import check_row
 from assess.scoring.engine import score
 
 _CRITERIA: dict[str, CriteriaSet] = {}
+_RESULT_JSON = TypeAdapter(ScoreResult)  # straight to UTF-8 bytes: no str made only to be encoded again
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def score_chunk(chunk: Chunk) -> list[Outcome]:
     """Score every item of a chunk: results are written to the chunk's part file, small rows come back."""
     criteria = criteria_for(chunk.criteria_folder)
     outcomes: list[Outcome] = []
-    lines: list[str] = []
+    lines: list[bytes] = []
     for item in chunk.items:
         try:
             result = score_item_result(item, criteria, chunk.profile)
@@ -87,6 +90,7 @@ def score_chunk(chunk: Chunk) -> list[Outcome]:
             outcomes.append(Outcome(item.index, item.key, errors=[ErrorRow(item.key, "", "", str(exc))]))
             continue
         outcomes.append(Outcome(item.index, item.key, firm_row(item.index, item.key, result)))
-        lines.append(f'{{"input": {json.dumps(item.key, ensure_ascii=False)}, "result": {result.model_dump_json()}}}\n')
-    chunk.part.write_text("".join(lines), encoding="utf-8")
+        key = json.dumps(item.key, ensure_ascii=False).encode()
+        lines.append(b'{"input": %b, "result": %b}\n' % (key, _RESULT_JSON.dump_json(result)))
+    chunk.part.write_bytes(b"".join(lines))
     return outcomes

@@ -6,6 +6,7 @@ particular question: everything particular lives in the YAML files under `criter
 
 from __future__ import annotations
 
+import itertools
 import math
 from functools import cached_property
 from typing import Annotated, Literal
@@ -158,8 +159,24 @@ class NumberQuestion(_QuestionBase):
     def max_points(self) -> float:
         return max(b.points for b in self.bands)
 
+    @model_validator(mode="after")
+    def _bands_apart(self) -> NumberQuestion:
+        """Bands must not overlap: a value in two bands would score whichever is listed first."""
+        edges = sorted(
+            (-math.inf if b.from_ is None else b.from_, math.inf if b.to is None else b.to) for b in self.bands
+        )
+        for (low, high), (next_low, next_high) in itertools.pairwise(edges):
+            if next_low < high:
+                raise ValueError(f"bands overlap: [{low:g}, {high:g}) and [{next_low:g}, {next_high:g})")
+        return self
+
+    def band_index(self, value: float) -> int | None:
+        """Which band holds `value` (None when it falls in none)."""
+        return next((i for i, b in enumerate(self.bands) if b.contains(value)), None)
+
     def band_for(self, value: float) -> NumberBand | None:
-        return next((b for b in self.bands if b.contains(value)), None)
+        index = self.band_index(value)
+        return None if index is None else self.bands[index]
 
 
 class TextQuestion(_QuestionBase):

@@ -75,17 +75,19 @@ class _Yaml12CachedLoader(_Yaml12Loader):
 class _Builder:
     """Plain data from a composed node tree, refusing what a data file never needs."""
 
-    def __init__(self, source: str, loader: _Yaml12Loader) -> None:
+    def __init__(self, source: str, loader: _Yaml12Loader, may_alias: bool = True) -> None:
         self.source = source
         self.loader = loader
+        self.may_alias = may_alias  # False when the text has no '*': no node can then appear twice
         self.seen: set[int] = set()
 
     def value(self, node: yaml.Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             raise self._fail(node, f"nested more than {MAX_DEPTH} levels deep")
-        if id(node) in self.seen:
-            raise self._fail(node, "aliases (*name) are not allowed; write the value out")
-        self.seen.add(id(node))
+        if self.may_alias:
+            if id(node) in self.seen:
+                raise self._fail(node, "aliases (*name) are not allowed; write the value out")
+            self.seen.add(id(node))
         tag = node.tag
         kind = type(node)
         if kind is yaml.ScalarNode:
@@ -98,7 +100,8 @@ class _Builder:
         if kind is yaml.MappingNode:
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.key(key_node)
+                plain = type(key_node) is yaml.ScalarNode and key_node.tag == _STR_TAG
+                key = key_node.value if plain else self.key(key_node)
                 if key in result:
                     first = next(k for k, _ in node.value if self.key(k) == key)
                     line = first.start_mark.line + 1
@@ -130,24 +133,19 @@ class _Builder:
 class LineMap(Mapping[Path_, int]):
     """The line of every key and item, worked out only when asked: that is, when a problem is reported.
 
-    Reading a file does not need it, so the common case (a good file) never pays for it.
+    Reading a file does not need it, so the common case (a good file) never pays for it.  It walks
+    the node tree the file was read from, which it keeps until then.
     """
 
-    def __init__(self, text: str) -> None:
-        self._text = text
+    def __init__(self, root: yaml.Node, builder: _Builder) -> None:
+        self._root = root
+        self._builder = builder
         self._lines: dict[Path_, int] | None = None
 
     def _map(self) -> dict[Path_, int]:
         if self._lines is None:
-            loader = _Yaml12Loader(self._text)
-            try:
-                node = loader.get_single_node()
-                builder = _Builder("", loader)
-                self._lines = {}
-                if node is not None:
-                    self._record(node, (), builder)
-            finally:
-                loader.dispose()
+            self._lines = {}
+            self._record(self._root, (), self._builder)
         return self._lines
 
     def _record(self, node: yaml.Node, path: Path_, builder: _Builder) -> None:
@@ -188,11 +186,12 @@ def load_yaml(text: str, source: str) -> tuple[Any, LocationMap]:
         loader.dispose()
     if node is None:
         raise InputFileError(f"Cannot read {source}", [Problem(source, "the file holds no data")])
+    builder = _Builder(source, loader, may_alias="*" in text)
     try:
-        data = _Builder(source, loader).value(node)
+        data = builder.value(node)
     except RecursionError:
         raise InputFileError(f"Cannot read {source}", [Problem(source, "nested too deeply")]) from None
-    return data, LineMap(text)
+    return data, LineMap(node, builder)
 
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assess.memo import ObjectMemo
-from assess.models.answers import AnswerValue
+from assess.models.answers import Answer, AnswerValue
 from assess.models.criteria import (
     LevelQuestion,
     MultiChoiceQuestion,
@@ -42,6 +42,7 @@ class NextStep:
     value: AnswerValue
     shown: AnswerValue
     points: float
+    answer: Answer  # the value as an answer, for re-evaluating gates
 
 
 def next_step(question: Question, value: AnswerValue) -> NextStep | None:
@@ -54,17 +55,22 @@ def next_step(question: Question, value: AnswerValue) -> NextStep | None:
         assert isinstance(band, NumberBand)
         inside = band.from_ if band.from_ is not None else (band.to or 0.0) - 1e-9
         shown = f"≥{band.from_:g}" if band.from_ is not None and band.from_ > float(value) else f"<{band.to:g}"  # type: ignore[arg-type]
-        return NextStep(value=inside, shown=shown, points=found[1])
+        return NextStep(value=inside, shown=shown, points=found[1], answer=Answer(value=inside))
     assert not isinstance(found[0], NumberBand)
-    return NextStep(value=found[0], shown=found[0], points=found[1])
+    return NextStep(value=found[0], shown=found[0], points=found[1], answer=Answer(value=found[0]))
 
 
 _SCORED: ObjectMemo[tuple[float, NextStep | None]] = ObjectMemo()
 
 
 def scored_answer(question: Question, value: AnswerValue) -> tuple[float, NextStep | None]:
-    """Points of `value` and its next step, remembered (a cohort gives the same answers again and again)."""
-    key = (type(value), value)
+    """Points of `value` and its next step, remembered (a cohort gives the same answers again and again).
+
+    A number's points and next step depend on its band alone (bands never overlap), so numbers, which
+    rarely repeat, are remembered by band.
+    """
+    band = question.band_index(float(value)) if isinstance(question, NumberQuestion) else None  # type: ignore[arg-type]
+    key = ("band", band) if band is not None else (type(value), value)
     found = _SCORED.get(question, key)
     if found is None:
         found = _SCORED.put(question, key, (points_for(question, value), next_step(question, value)))

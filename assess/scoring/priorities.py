@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from assess.memo import IdentityMemo, ObjectMemo
-from assess.models.answers import Answer, AnswerValue, ValidatedResponse
+from assess.models.answers import Answer, ValidatedResponse
 from assess.models.criteria import CriteriaSet, Gate, LevelQuestion, Question
 from assess.models.result import Priority, QuestionResult
 from assess.scoring.conditions import evaluate
@@ -49,8 +49,8 @@ _STEPS: ObjectMemo[tuple[_Step | None]] = ObjectMemo()
 _STEPS_OF_SHARED: IdentityMemo[tuple[_Step | None]] = IdentityMemo()
 
 
-def _change(result: QuestionResult, value: AnswerValue, points: float) -> _Change:
-    return _Change(Answer(value=value), result.weight * (points - (result.points or 0.0)) / result.max_points)
+def _change(result: QuestionResult, answer: Answer, points: float) -> _Change:
+    return _Change(answer, result.weight * (points - (result.points or 0.0)) / result.max_points)
 
 
 def _step_of(criteria: CriteriaSet, question: Question, result: QuestionResult) -> _Step | None:
@@ -75,7 +75,7 @@ def _new_step(criteria: CriteriaSet, question: Question, result: QuestionResult)
         to_target = None
         if isinstance(question, LevelQuestion) and result.target is not None and result.target > float(result.answer):  # type: ignore[arg-type]
             target = int(result.target)
-            to_target = _change(result, target, target)
+            to_target = _change(result, Answer(value=target), target)
         step = _Step(
             fields=dict(
                 question_id=result.id,
@@ -88,7 +88,7 @@ def _new_step(criteria: CriteriaSet, question: Question, result: QuestionResult)
                 target=result.target,
             ),
             sort_key=(_EFFORT_ORDER[question.effort], criteria.question_order[result.id]),
-            step=_change(result, next_step.value, next_step.points),
+            step=_change(result, next_step.answer, next_step.points),
             to_target=to_target,
             gates=tuple(g for g in criteria.theme_gates[result.theme] if result.id in g.when.reads),
         )
