@@ -7,7 +7,10 @@ docs/result-format.md and versioned by `schema_version`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
+
+from pydantic import ConfigDict, with_config
 
 from assess.models.answers import AnswerValue
 from assess.models.common import StrictModel
@@ -96,8 +99,15 @@ class Readiness(StrictModel):
     reasons: list[Reason]
 
 
-class Priority(StrictModel):
-    """An improvement step: reach the next level/option/band of one question, and what it gains."""
+@with_config(ConfigDict(extra="forbid", str_strip_whitespace=True))
+@dataclass(frozen=True, slots=True)
+class Priority:
+    """An improvement step: reach the next level/option/band of one question, and what it gains.
+
+    A frozen dataclass rather than a model: scoring makes dozens per firm from values it has already
+    checked, and pydantic takes dataclass instances as they are.  Results read back from JSON are
+    still validated field by field (unknown keys refused, as in the models).
+    """
 
     rank: int
     question_id: str

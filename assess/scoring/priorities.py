@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import TypeAdapter
 
 from assess.memo import IdentityMemo, ObjectMemo
-from assess.models.answers import Answer, ValidatedResponse
+from assess.models.answers import Answer, AnswerValue, ValidatedResponse
 from assess.models.criteria import CriteriaSet, Gate, LevelQuestion, Question
 from assess.models.result import Priority, QuestionResult
 from assess.scoring.conditions import evaluate
@@ -22,7 +19,6 @@ from assess.scoring.points import scored_answer
 from assess.scoring.themes import gate_cap
 
 _EFFORT_ORDER = {"quick": 0, "medium": 1, "long": 2}
-_PRIORITIES = TypeAdapter(list[Priority])  # one validation for the whole list: half the cost of one by one
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +33,14 @@ class _Change:
 class _Step:
     """What a question's answer offers as a next step, the same for every firm that gave that answer."""
 
-    fields: dict[str, Any]  # the Priority fields that do not depend on the rest of the firm's answers
+    question_id: str
+    theme: str
+    current: AnswerValue
+    next: AnswerValue  # as shown: a band edge for numbers
+    points_now: float
+    points_next: float
+    effort: str
+    target: float | None
     sort_key: tuple[int, int]  # (effort order, question order): the tie-breakers after the gain
     step: _Change
     to_target: _Change | None  # reaching the firm's own target level, when it is above the answer
@@ -77,16 +80,14 @@ def _new_step(criteria: CriteriaSet, question: Question, result: QuestionResult)
             target = int(result.target)
             to_target = _change(result, Answer(value=target), target)
         step = _Step(
-            fields=dict(
-                question_id=result.id,
-                theme=result.theme,
-                current=result.answer,
-                next=next_step.shown,
-                points_now=result.points or 0.0,
-                points_next=next_step.points,
-                effort=question.effort,
-                target=result.target,
-            ),
+            question_id=result.id,
+            theme=result.theme,
+            current=result.answer,
+            next=next_step.shown,
+            points_now=result.points or 0.0,
+            points_next=next_step.points,
+            effort=question.effort,
+            target=result.target,
             sort_key=(_EFFORT_ORDER[question.effort], criteria.question_order[result.id]),
             step=_change(result, next_step.answer, next_step.points),
             to_target=to_target,
@@ -127,7 +128,7 @@ class _ThemeNow:
         return min(raw, self._cap_with(step, change) if step.gates else self.cap)
 
     def _cap_with(self, step: _Step, change: _Change) -> float:
-        changed = {**self.visible, step.fields["question_id"]: change.answer}
+        changed = {**self.visible, step.question_id: change.answer}
         cap = 100.0
         for gate in self.gates:
             holds = (
@@ -151,7 +152,7 @@ def rank_priorities(
     gate_truths: Mapping[str, bool],
 ) -> list[Priority]:
     """Every possible next step, best gain first (then quicker effort, then question order)."""
-    steps: list[tuple[float, tuple[int, int], dict[str, Any]]] = []
+    found: list[tuple[float, tuple[int, int], _Step, float | None]] = []
     questions = criteria.questions
     for theme_id, results in by_theme.items():
         now = final[theme_id]
@@ -180,10 +181,22 @@ def rank_priorities(
             target_gain = None
             if step.to_target is not None:
                 target_gain = round(max(0.0, share * (theme.score_with(step, step.to_target) - now)), 2)
-            fields = {**step.fields, "gain": round(gain, 2), "gain_1000": round(gain * 10, 1)}
-            fields["gain_to_target"] = target_gain
-            steps.append((-gain, step.sort_key, fields))
-    steps.sort(key=lambda item: item[:2])
-    for rank, (_, _, fields) in enumerate(steps, start=1):
-        fields["rank"] = rank
-    return _PRIORITIES.validate_python([fields for _, _, fields in steps])
+            found.append((-gain, step.sort_key, step, target_gain))
+    found.sort(key=lambda item: item[:2])
+    return [
+        Priority(
+            rank,
+            step.question_id,
+            step.theme,
+            step.current,
+            step.next,
+            step.points_now,
+            step.points_next,
+            round(-negative_gain, 2),
+            round(-negative_gain * 10, 1),
+            step.effort,
+            step.target,
+            target_gain,
+        )
+        for rank, (negative_gain, _, step, target_gain) in enumerate(found, start=1)
+    ]
