@@ -102,6 +102,20 @@ def test_problems_name_line_path_and_question(tmp_path: Path, mini: CriteriaSet)
     ]
 
 
+@pytest.mark.parametrize("value", ["2026-01-01", "[[1]]", "{value: {a: 1}}"])
+def test_an_answer_of_the_wrong_shape_gets_one_message_naming_its_question(
+    tmp_path: Path, mini: CriteriaSet, value: str
+) -> None:
+    with pytest.raises(ResponseError) as info:
+        read_response(write(tmp_path, "firm.yaml", GOOD.replace("A-01: 3", f"A-01: {value}").encode()), mini)
+    [problem] = info.value.problems
+    assert str(problem) == (
+        "firm.yaml:7: answers.A-01.value: an answer is a number, a text, yes/no or a list of options"
+        " (put a date in quotes)"
+    )
+    assert problem.question_id == "A-01"
+
+
 def test_profile_problems_are_located(tmp_path: Path, mini: CriteriaSet) -> None:
     text = GOOD.replace("  industry: crafts\n", "  industry: crafts\n  credit_code: 91330200MA2XXXXX1A\n  color: red\n")
     with pytest.raises(ResponseError) as info:

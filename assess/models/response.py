@@ -8,14 +8,33 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, cast
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, GetCoreSchemaHandler, GetPydanticSchema, field_validator, model_validator
+from pydantic_core import CoreSchema
 
 from assess.models.common import Identifier, NonEmptyStr, StrictModel
 from assess.models.credit_code import credit_code_problem
 
-RawValue = bool | int | float | str | list[bool | int | float | str] | None
+
+def _one_error(kind: str, message: str) -> GetPydanticSchema:
+    """A union that fails with one clear message, not one error per member type ("should be a valid boolean"...)."""
+
+    def schema(source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return cast(CoreSchema, {**handler(source), "custom_error_type": kind, "custom_error_message": message})
+
+    return GetPydanticSchema(schema)
+
+
+RawValue = (
+    Annotated[
+        bool | int | float | str | list[bool | int | float | str],
+        _one_error(
+            "answer_value", "an answer is a number, a text, yes/no or a list of options (put a date in quotes)"
+        ),
+    ]
+    | None
+)
 
 
 class FirmProfile(StrictModel):

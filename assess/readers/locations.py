@@ -75,8 +75,13 @@ def problems_from(
         path, message = _message(error)
         full = (*prefix, *path)
         where = locator(full) if locator else locate(source, locations, full)
-        problems.append(Problem(where, message))
+        problems.append(Problem(where, message, _question_of(full)))
     return _unique(problems)
+
+
+def _question_of(path: Path_) -> str | None:
+    """The question a problem in a response is about (`answers.QM-01.note` -> QM-01), so lists can name it."""
+    return path[1] if len(path) > 1 and path[0] == "answers" and isinstance(path[1], str) else None
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
