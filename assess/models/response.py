@@ -29,9 +29,7 @@ def _one_error(kind: str, message: str) -> GetPydanticSchema:
 RawValue = (
     Annotated[
         bool | int | float | str | list[bool | int | float | str],
-        _one_error(
-            "answer_value", "an answer is a number, a text, yes/no or a list of options (put a date in quotes)"
-        ),
+        _one_error("answer_value", "an answer is a number, a text, yes/no or a list of options (put a date in quotes)"),
     ]
     | None
 )
