@@ -8,11 +8,20 @@ itself, so an id cannot be reused by another object while its entry lives.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
 
 MAX_REMEMBERED_TEXT = 80  # longer texts (free-text answers) are unique per firm: remembering them only costs memory
+
+
+_ALL: list[ObjectMemo[Any] | IdentityMemo[Any]] = []
+
+
+def forget_all() -> None:
+    """Empty every memo table: the next scoring works everything out afresh (tests compare the two)."""
+    for memo in _ALL:
+        memo.clear()
 
 
 def worth_remembering(value: object) -> bool:
@@ -30,6 +39,11 @@ class ObjectMemo(Generic[V]):
         self._limit = limit
         self._size = 0
         self._tables: dict[int, tuple[object, dict[Hashable, V]]] = {}
+        _ALL.append(self)
+
+    def clear(self) -> None:
+        self._tables.clear()
+        self._size = 0
 
     def get(self, owner: object, key: Hashable) -> V | None:
         table = self._tables.get(id(owner))
@@ -37,8 +51,7 @@ class ObjectMemo(Generic[V]):
 
     def put(self, owner: object, key: Hashable, value: V) -> V:
         if self._size >= self._limit:
-            self._tables.clear()
-            self._size = 0
+            self.clear()
         table = self._tables.get(id(owner))
         if table is None or table[0] is not owner:
             table = self._tables[id(owner)] = (owner, {})
@@ -57,6 +70,10 @@ class IdentityMemo(Generic[V]):
     def __init__(self, limit: int = 50_000) -> None:
         self._limit = limit
         self._entries: dict[int, tuple[object, V]] = {}
+        _ALL.append(self)
+
+    def clear(self) -> None:
+        self._entries.clear()
 
     def get(self, owner: object) -> V | None:
         hit = self._entries.get(id(owner))
@@ -64,7 +81,7 @@ class IdentityMemo(Generic[V]):
 
     def put(self, owner: object, value: V) -> V:
         if len(self._entries) >= self._limit:
-            self._entries.clear()
+            self.clear()
         self._entries[id(owner)] = (owner, value)
         return value
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assess.memo import ObjectMemo, worth_remembering
+from assess.memo import IdentityMemo, ObjectMemo, forget_all, worth_remembering
 
 
 class Owner:
@@ -41,3 +41,15 @@ def test_memory_stays_bounded() -> None:
 def test_only_short_texts_are_worth_remembering() -> None:
     assert worth_remembering(3) and worth_remembering(("a", "b")) and worth_remembering("ISO 9001")
     assert not worth_remembering("x" * 500)  # a free-text answer: unique per firm
+
+
+def test_forget_all_empties_every_table() -> None:
+    by_key: ObjectMemo[str] = ObjectMemo()
+    by_identity: IdentityMemo[str] = IdentityMemo()
+    owner = Owner()
+    by_key.put(owner, 1, "one")
+    by_identity.put(owner, "it")
+    assert by_identity.get(owner) == "it" and by_identity.get(Owner()) is None
+    forget_all()
+    assert by_key.get(owner, 1) is None and by_identity.get(owner) is None
+    assert len(by_key) == 0 and len(by_identity) == 0

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assess.api import load_criteria
+from assess.memo import forget_all
 from assess.models.answers import ValidatedResponse
 from assess.models.criteria import CriteriaSet
 from assess.models.response import Response
@@ -79,3 +80,14 @@ def test_raising_one_answer_never_lowers_a_score(data: st.DataObject, set_name: 
     assert after.overall >= before.overall - 1e-6
     for theme_before, theme_after in zip(before.themes, after.themes, strict=True):
         assert (theme_after.score or 0) >= (theme_before.score or 0) - 1e-6
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data(), set_name=st.sampled_from(sorted(SETS)))
+def test_remembered_work_gives_the_same_result_as_fresh_work(data: st.DataObject, set_name: str) -> None:
+    """Validation and scoring share answers, results and steps between firms; that must never show."""
+    criteria = SETS[set_name]
+    raw = data.draw(responses(criteria))
+    warm = score(criteria, _validated(criteria, raw)).model_dump_json()  # memos warmed by earlier examples
+    forget_all()
+    assert score(criteria, _validated(criteria, raw)).model_dump_json() == warm
