@@ -355,6 +355,15 @@ class CriteriaSet(SetHeader):
         return {qid: i for i, qid in enumerate(self.questions)}
 
     @cached_property
+    def rule_inputs(self) -> tuple[str, ...]:
+        """The questions whose answers applicability rules read, in set order."""
+        read: set[str] = set()
+        for question in self.questions.values():
+            if question.applies_if is not None:
+                read |= question.applies_if.reads
+        return tuple(qid for qid in self.questions if qid in read)
+
+    @cached_property
     def theme_gates(self) -> dict[str, list[Gate]]:
         """Theme id -> the gates that cap it (empty list when none)."""
         return {t.id: [g for g in self.gates if g.theme == t.id] for t in self.themes}

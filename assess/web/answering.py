@@ -148,7 +148,7 @@ class Progress:
 class AnswerState:
     """Where a questionnaire stands: which questions apply, which are answered."""
 
-    applies: dict[str, bool]
+    applies: Mapping[str, bool]
     answered: set[str]
 
     def progress(self, criteria: CriteriaSet, question_ids: list[str] | None = None) -> Progress:
