@@ -17,6 +17,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -119,6 +120,26 @@ def _parallel(
             executor.shutdown(cancel_futures=True)
 
 
+@contextmanager
+def _pool_friendly_gc() -> Iterator[None]:
+    """Garbage collection tuned for a pass over many firms in forked workers.
+
+    Long-lived objects (imports, the criteria set) move to a permanent generation while the pool
+    lives: the workers' collections stop walking them, and the pages they share stay shared.
+    Scoring and rendering make many short-lived objects and keep a growing few (the memo tables):
+    at Python's default threshold the collector ran every couple of firms and often walked the
+    whole heap, 15% of a scoring worker's time and a few percent of a renderer's.
+    """
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(_GC_YOUNG_LIMIT, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def _folder_digest(folders: list[Path]) -> str:
     digest = hashlib.sha256()
     for folder in folders:
@@ -154,18 +175,10 @@ def _score_all(
     results_path = options.outdir / "results.jsonl"
     temp = results_path.with_name(f".{results_path.name}.tmp")
     share_criteria(options.criteria_dir, criteria)
-    # Long-lived objects (imports, the criteria set) move to a permanent generation while the pool lives:
-    # the forked workers' garbage collections stop walking them, and the pages they share stay shared.
-    # Scoring makes many short-lived objects and keeps a growing few (the memo tables): at Python's
-    # default threshold the collector ran every couple of firms and often walked the whole heap, 15% of
-    # the time. Scoring makes no reference cycles, so collecting less often costs no memory.
-    gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(_GC_YOUNG_LIMIT, *thresholds[1:])
     chunks = _chunks(items, options, jobs)
     done = 0
     try:
-        with temp.open("wb") as out:
+        with _pool_friendly_gc(), temp.open("wb") as out:
             scored = _parallel(score_chunk, chunks, jobs, None, "score", chunksize=1)
             for chunk, outcomes in zip(chunks, scored, strict=True):
                 with chunk.part.open("rb") as part:
@@ -181,8 +194,6 @@ def _score_all(
                     progress("score", done, len(items))
         temp.replace(results_path)
     finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
         for chunk in chunks:
             chunk.part.unlink(missing_ok=True)
         temp.unlink(missing_ok=True)
@@ -255,7 +266,9 @@ def _render_reports(
         options.outdir / "cohort.pdf",
     )
     failed: set[int] = set()
-    for index, error in _parallel(render_any, [cohort, *tasks], jobs, progress, "reports"):
+    with _pool_friendly_gc():
+        outcomes = list(_parallel(render_any, [cohort, *tasks], jobs, progress, "reports"))
+    for index, error in outcomes:
         if index == COHORT_INDEX:
             if error is not None:
                 summary.report_errors += 1
