@@ -14,8 +14,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from assess.errors import Problem, ResponseError
+from assess.errors import InternalError, Problem, ResponseError
 from assess.memo import ObjectMemo, worth_remembering
+from assess.messages import Message, say
 from assess.models.answers import Answer, AnswerValue, ValidatedResponse
 from assess.models.criteria import (
     CriteriaSet,
@@ -38,8 +39,12 @@ NO_WORDS = {"no", "n", "false", "否", "无", "没有", "0"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-class _InvalidAnswerError(ValueError):
-    """The raw value does not fit the question; the message says why and what is allowed."""
+class InvalidAnswerError(ValueError):
+    """The raw value does not fit the question; the message says why and what is allowed (in zh and en)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 def _clean(value: Any) -> Any:
@@ -53,63 +58,68 @@ def is_na(value: Any) -> bool:
     return isinstance(value, str) and _clean(value).lower() in NA_WORDS
 
 
-def allowed_values(question: Question, na_label: str = "N/A") -> list[str]:
-    """The answers a question accepts, as shown in messages and questionnaires."""
-    values: list[str]
+def allowed(question: Question) -> list[str | Message]:
+    """The answers a question accepts, as shown in messages (ids as typed, words in both languages)."""
+    values: list[str | Message]
     if isinstance(question, LevelQuestion):
         values = [str(d.level) for d in question.levels]
     elif isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion):
         values = [o.id for o in question.options]
     elif isinstance(question, YesNoQuestion):
-        values = ["yes", "no"]
+        values = [say("yes"), say("no")]
     elif isinstance(question, NumberQuestion):
-        low = "" if question.minimum is None else f"{question.minimum:g}"
-        high = "" if question.maximum is None else f"{question.maximum:g}"
-        values = [
-            f"a {'whole ' if question.integer else ''}number"
-            + (
-                f" from {low} to {high}"
-                if low and high
-                else f" of at least {low}"
-                if low
-                else f" up to {high}"
-                if high
-                else ""
-            )
-        ]
+        values = [_number_range(question)]
     else:
-        values = ["any text"]
+        values = [say("any_text")]
     if question.na_allowed:
-        values.append(na_label)
+        values.append(say("not_applicable"))
     return values
+
+
+def allowed_values(question: Question) -> list[str]:
+    """The answers a question accepts, in English."""
+    return [str(value) for value in allowed(question)]
+
+
+def _number_range(question: NumberQuestion) -> Message:
+    whole = "whole_" if question.integer else ""
+    low = None if question.minimum is None else f"{question.minimum:g}"
+    high = None if question.maximum is None else f"{question.maximum:g}"
+    if low is not None and high is not None:
+        return say(f"{whole}number_between", low=low, high=high)
+    if low is not None:
+        return say(f"{whole}number_at_least", low=low)
+    if high is not None:
+        return say(f"{whole}number_up_to", high=high)
+    return say("any_whole_number" if question.integer else "any_number")
 
 
 def _as_number(value: Any) -> float:
     if isinstance(value, bool):
-        raise _InvalidAnswerError("expected a number, not yes/no")
+        raise InvalidAnswerError(say("not_a_number_but_yes_no"))
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
-            raise _InvalidAnswerError("expected a finite number")
+            raise InvalidAnswerError(say("not_finite"))
         return float(value)
     if isinstance(value, str):
         text = value.replace(",", "").removesuffix("%").strip()
         if _NUMBER.match(text):
             return float(text)
-    raise _InvalidAnswerError(f"{value!r} is not a number")
+    raise InvalidAnswerError(say("not_a_number", value=repr(value)))
 
 
 def parse_value(question: Question, raw: Any) -> AnswerValue:
-    """The typed value of a raw answer, or _InvalidAnswerError explaining what is allowed."""
+    """The typed value of a raw answer, or InvalidAnswerError explaining what is allowed."""
     value = _clean(raw)
     if isinstance(question, TextQuestion):
         if isinstance(value, list | bool):
-            raise _InvalidAnswerError("expected text")
+            raise InvalidAnswerError(say("expected_text"))
         return str(value)
     if isinstance(question, LevelQuestion):
         number = _as_number(value)
         if number != int(number) or not 0 <= number <= question.max_points:
             shown = f"{number:g}"
-            raise _InvalidAnswerError(f'"{shown}" is not one of: {", ".join(allowed_values(question))}')
+            raise InvalidAnswerError(say("not_one_of", value=shown, allowed=allowed(question)))
         return int(number)
     if isinstance(question, YesNoQuestion):
         if isinstance(value, bool):
@@ -119,39 +129,39 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
             return True
         if word in NO_WORDS:
             return False
-        raise _InvalidAnswerError(f'"{value}" is not one of: {", ".join(allowed_values(question))}')
+        raise InvalidAnswerError(say("not_one_of", value=value, allowed=allowed(question)))
     if isinstance(question, SingleChoiceQuestion):
         return _option(question, value)
     if isinstance(question, MultiChoiceQuestion):
         items = value if isinstance(value, list) else [] if value == "" else re.split(r"[,，;；、\s]+", str(value))
         chosen = [_option(question, _clean(item)) for item in items if str(item).strip()]
         if len(set(chosen)) != len(chosen):
-            raise _InvalidAnswerError("an option is chosen twice")
+            raise InvalidAnswerError(say("chosen_twice"))
         exclusive = [o.id for o in question.options if o.exclusive and o.id in chosen]
         if exclusive and len(chosen) > 1:
-            raise _InvalidAnswerError(f'"{exclusive[0]}" cannot be combined with other options')
+            raise InvalidAnswerError(say("not_combinable", option=exclusive[0]))
         order = [o.id for o in question.options]
         return tuple(sorted(chosen, key=order.index))
     if isinstance(question, NumberQuestion):
         number = _as_number(value)
         if question.integer and number != int(number):
-            raise _InvalidAnswerError(f"{number:g} is not a whole number")
+            raise InvalidAnswerError(say("not_whole", number=f"{number:g}"))
         if (question.minimum is not None and number < question.minimum) or (
             question.maximum is not None and number > question.maximum
         ):
-            raise _InvalidAnswerError(f"{number:g} is out of range: expected {allowed_values(question)[0]}")
+            raise InvalidAnswerError(say("out_of_range", number=f"{number:g}", allowed=allowed(question)[0]))
         return int(number) if question.integer else number
-    raise _InvalidAnswerError("unknown question kind")  # pragma: no cover - the models forbid it
+    raise InternalError(f"unknown question kind {question.kind}")  # pragma: no cover - the models forbid it
 
 
 def _option(question: SingleChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
     if isinstance(value, (bool, list)):
-        raise _InvalidAnswerError(f"expected one of: {', '.join(allowed_values(question))}")
+        raise InvalidAnswerError(say("expected_one_of", allowed=allowed(question)))
     text = str(value)
     ids = {o.id.lower(): o.id for o in question.options}
     if text.lower() in ids:
         return ids[text.lower()]
-    raise _InvalidAnswerError(f'"{text}" is not one of: {", ".join(allowed_values(question))}')
+    raise InvalidAnswerError(say("not_one_of", value=text, allowed=allowed(question)))
 
 
 class _NaWord:
@@ -177,7 +187,7 @@ def _parsed(question: Question, raw: Any) -> Answer | str | _NaWord:
         else:
             try:
                 found = Answer(value=parse_value(question, raw))
-            except _InvalidAnswerError as exc:
+            except InvalidAnswerError as exc:
                 found = str(exc)
         if worth_remembering(raw):
             _PARSED.put(question, key, found)

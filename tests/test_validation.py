@@ -108,11 +108,11 @@ def test_human_input_is_read_where_the_intent_is_clear(
 
 
 def test_exclusive_option_cannot_be_combined(default_criteria: CriteriaSet) -> None:
-    from assess.validation import _InvalidAnswerError
+    from assess.validation import InvalidAnswerError
 
     question = default_criteria.questions["BR-02"]
     assert parse_value(question, ["none"]) == ("none",)
-    with pytest.raises(_InvalidAnswerError, match='"none" cannot be combined with other options'):
+    with pytest.raises(InvalidAnswerError, match='"none" cannot be combined with other options'):
         parse_value(question, ["china", "none"])
 
 

@@ -42,7 +42,7 @@ from assess.questionnaire.response_writer import FIRM_FIELDS, NA_TEXT
 from assess.readers.safe_yaml import load_yaml
 from assess.readers.text_file import read_text
 from assess.scoring.applicability import applicability
-from assess.validation import is_na, parse_value
+from assess.validation import InvalidAnswerError, is_na, parse_value
 
 __all__ = ["FillIO", "FillLang", "fill", "fill_labels", "load_partial"]
 
@@ -610,8 +610,8 @@ class _Session:
             return text  # as typed: validation folds it when reading, the file keeps the writer's punctuation
         try:
             value = parse_value(question, raw)
-        except ValueError as exc:
-            raise _RejectedError(self._detailed("invalid_answer", str(exc))) from None
+        except InvalidAnswerError as exc:
+            raise _RejectedError(self._detailed("invalid_answer", self.tx(exc.message.text()))) from None
         if isinstance(value, tuple):
             return list(value)
         if isinstance(value, float) and value.is_integer():

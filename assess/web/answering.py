@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from assess.messages import Message, say
 from assess.models.answers import Answer
 from assess.models.criteria import (
     CriteriaSet,
@@ -26,7 +27,7 @@ from assess.models.criteria import (
 )
 from assess.models.response import FirmProfile
 from assess.scoring.applicability import applicability
-from assess.validation import is_na, parse_value
+from assess.validation import InvalidAnswerError, is_na, parse_value
 from assess.web.storage import StoredAnswer, StoredValue
 
 MAX_TEXT = 5000  # characters of an answer or a note (the response model's limit for notes)
@@ -35,7 +36,11 @@ RADIO_KINDS = (LevelQuestion, SingleChoiceQuestion, YesNoQuestion)
 
 
 class AnswerError(ValueError):
-    """A value the question does not accept; the message says why (from the library's validation)."""
+    """A value the question does not accept; the message says why, in both languages (as validation says it)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 class FormLike(Protocol):
@@ -55,10 +60,10 @@ def clean_note(note: Any) -> str | None:
     if note is None:
         return None
     if not isinstance(note, str):
-        raise AnswerError("a note must be text")
+        raise AnswerError(say("note_not_text"))
     note = note.strip()
     if len(note) > MAX_TEXT:
-        raise AnswerError(f"a note may have at most {MAX_TEXT} characters")
+        raise AnswerError(say("note_too_long", limit=MAX_TEXT))
     return note or None
 
 
@@ -68,21 +73,21 @@ def canonical(question: Question, raw: Any) -> StoredValue:
         return None
     if isinstance(raw, str):
         if len(raw) > MAX_TEXT:
-            raise AnswerError(f"an answer may have at most {MAX_TEXT} characters")
+            raise AnswerError(say("answer_too_long", limit=MAX_TEXT))
         if not raw.strip():
             return None
     if isinstance(raw, list) and not all(isinstance(item, str | int | float | bool) for item in raw):
-        raise AnswerError("unexpected value")
+        raise AnswerError(say("unexpected_value"))
     if not isinstance(raw, str | int | float | bool | list):
-        raise AnswerError("unexpected value")
+        raise AnswerError(say("unexpected_value"))
     if is_na(raw):
         if not question.na_allowed:
-            raise AnswerError("N/A is not allowed for this question")
+            raise AnswerError(say("na_not_allowed"))
         return NA
     try:
         value = parse_value(question, raw)
-    except ValueError as exc:
-        raise AnswerError(str(exc)) from None
+    except InvalidAnswerError as exc:
+        raise AnswerError(exc.message) from None
     if isinstance(value, tuple):
         return list(value) or None
     return value

@@ -16,8 +16,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from assess.batch.reports import report_file_name
+from assess.models.common import Text
 from assess.models.response import FirmProfile
 from assess.models.result import ScoreResult
+from assess.report.templating import plain
 from assess.web.answering import (
     AnswerError,
     answer_state,
@@ -193,7 +195,7 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
         number = theme_number(number)
         check_csrf(token, field(form, CSRF_FIELD))
         writes: list[AnswerWrite] = []
-        errors: dict[str, str] = {}
+        errors: dict[str, Text] = {}
         overrides: dict[str, tuple[Any, str | None]] = {}
         for question in criteria.themes[number - 1].questions:
             if f"seen-{question.id}" not in form:
@@ -202,7 +204,7 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
             try:
                 value, cleaned = canonical(question, raw), clean_note(note)
             except AnswerError as exc:
-                errors[question.id] = str(exc)
+                errors[question.id] = exc.message.text()
                 overrides[question.id] = (raw, note)
                 continue
             if fingerprint(value, cleaned) != field(form, f"seen-{question.id}"):
@@ -237,7 +239,8 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
         try:
             value, note = canonical(question, body.value), clean_note(body.note)
         except AnswerError as exc:
-            return JSONResponse({"ok": False, "error": str(exc)}, status_code=422)
+            shown = plain(ctx.mode(request, record.lang))(exc.message.text())
+            return JSONResponse({"ok": False, "error": shown}, status_code=422)
         outcome = ctx.store.save_answer(token, question.id, value, note)
         if outcome == "locked":
             return JSONResponse({"ok": False, "error": "submitted", "redirect": f"/a/{token}/results"}, status_code=409)

@@ -50,7 +50,7 @@ class QuestionView:
     required: bool
     unit: Text | None
     range: Text | None
-    error: str | None
+    error: Text | None
     seen: str
 
 
@@ -135,7 +135,7 @@ class Views:
         stored: StoredAnswer | None,
         applies: bool,
         override: tuple[Any, str | None] | None = None,
-        error: str | None = None,
+        error: Text | None = None,
     ) -> QuestionView:
         """One question as shown: its stored answer, or what the user typed when it was refused (`override`)."""
         value: Any = stored.value if stored else None
@@ -195,7 +195,7 @@ class Views:
         stored: Mapping[str, StoredAnswer],
         state: AnswerState,
         overrides: Mapping[str, tuple[Any, str | None]] | None = None,
-        errors: Mapping[str, str] | None = None,
+        errors: Mapping[str, Text] | None = None,
     ) -> ThemePage:
         theme: Theme = self.criteria.themes[number - 1]
         overrides = overrides or {}

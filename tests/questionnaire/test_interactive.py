@@ -287,6 +287,8 @@ def test_languages(tmp_path: Path, mini: CriteriaSet) -> None:
     _, zh, _ = run(mini, [*FIRM, *GOOD], tmp_path / "zh.yaml", lang="zh")
     assert "第 1/8 题 · A-01" in zh.text and "做法一？" in zh.text and "Practice one?" not in zh.text
     assert "  3  已管理 — 测量" in zh.text and "问卷已完成" in zh.text
+    _, refused, _ = run(mini, [*FIRM, "7", *GOOD], tmp_path / "refused.yaml", lang="zh")
+    assert "答案无效：“7”不是可选答案，可填：0、1、2、3、4" in refused.text
     _, both, _ = run(mini, [*FIRM, *GOOD], tmp_path / "both.yaml", lang="bilingual")
     assert "第 1/8 题 / Question 1/8 · A-01" in both.text
     assert "做法一？\nPractice one?" in both.text

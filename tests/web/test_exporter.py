@@ -143,6 +143,17 @@ def test_a_refused_answer_is_shown_with_what_was_typed(client: TestClient, visit
     assert visitor.save(token, "A-01", "N/A").json()["error"] == "N/A is not allowed for this question"
 
 
+def test_a_refused_answer_is_explained_in_the_exporters_language(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start("zh")
+    visitor.profile(token)
+    page = client.get(f"/a/{token}/theme/2").text
+    response = client.post(f"/a/{token}/theme/2", data=theme_form(page) | {"answer-B-01": "lots", "go": "next"})
+    assert response.status_code == 422
+    assert "&#39;lots&#39; 不是数字" in response.text and "is not a number" not in response.text
+    assert visitor.save(token, "A-02", "maybe").json()["error"] == "“maybe”不是可选答案，可填：none、some、full"
+    assert visitor.save(token, "A-01", "N/A").json()["error"] == "此题不能填“不适用”"
+
+
 def test_a_stale_page_does_not_undo_another_tabs_answer(client: TestClient, visitor: Visitor) -> None:
     token = visitor.start()
     visitor.profile(token)

@@ -1,0 +1,61 @@
+"""Messages about answers, in both languages: the words live in templates/messages.yaml.
+
+A `Message` is a key and its values; it becomes text in the reader's language only when shown,
+so the library can raise one error and the web questionnaire show it in Chinese while the command
+line shows English (`str(message)`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from assess.errors import InternalError
+from assess.models.common import Lang, Text
+from assess.paths import data_dir
+from assess.readers.safe_yaml import load_yaml
+from assess.readers.text_file import read_text
+
+_LIST_SEPARATOR: dict[Lang, str] = {"zh": "、", "en": ", "}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message key with its values; a value may be a list (joined the language's way) or a Message."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def in_lang(self, lang: Lang) -> str:
+        template = messages().get(self.key)
+        if template is None:
+            raise InternalError(f"no message '{self.key}' in templates/messages.yaml")
+        return template.in_lang(lang).format(**{name: _shown(value, lang) for name, value in self.values})
+
+    def text(self) -> Text:
+        return Text(zh=self.in_lang("zh"), en=self.in_lang("en"))
+
+    def __str__(self) -> str:
+        return self.in_lang("en")
+
+
+def say(key: str, **values: Any) -> Message:
+    """The message `key` with these values, e.g. `say("not_whole", number="2.5")`."""
+    return Message(key, tuple(values.items()))
+
+
+def _shown(value: Any, lang: Lang) -> str:
+    if isinstance(value, Message):
+        return value.in_lang(lang)
+    if isinstance(value, list | tuple):
+        return _LIST_SEPARATOR[lang].join(_shown(item, lang) for item in value)
+    return str(value)
+
+
+@lru_cache(maxsize=1)
+def messages() -> dict[str, Text]:
+    """The catalogue, read once per process."""
+    path = data_dir("templates") / "messages.yaml"
+    data, _ = load_yaml(read_text(path, path.name), path.name)
+    return {str(key): Text.model_validate(value) for key, value in data.items()}
