@@ -18,6 +18,11 @@ class Problem:
     message: str
     question_id: str | None = None
     severity: str = "error"  # "error" or "warning"
+    message_zh: str | None = None  # the message in Chinese, where assess has the words for it
+
+    def message_in(self, lang: str) -> str:
+        """The message in `lang` ("zh" or "en"); English when there is no Chinese."""
+        return self.message_zh if lang == "zh" and self.message_zh else self.message
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""

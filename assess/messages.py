@@ -40,6 +40,14 @@ class Message:
         return self.in_lang("en")
 
 
+class MessageError(ValueError):
+    """A ValueError whose message can be shown in either language (`str()` gives English)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
 def say(key: str, **values: Any) -> Message:
     """The message `key` with these values, e.g. `say("not_whole", number="2.5")`."""
     return Message(key, tuple(values.items()))

@@ -16,7 +16,7 @@ from typing import Any
 
 from assess.errors import InternalError, Problem, ResponseError
 from assess.memo import ObjectMemo, worth_remembering
-from assess.messages import Message, say
+from assess.messages import Message, MessageError, say
 from assess.models.answers import Answer, AnswerValue, ValidatedResponse
 from assess.models.criteria import (
     CriteriaSet,
@@ -39,12 +39,8 @@ NO_WORDS = {"no", "n", "false", "否", "无", "没有", "0"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-class InvalidAnswerError(ValueError):
+class InvalidAnswerError(MessageError):
     """The raw value does not fit the question; the message says why and what is allowed (in zh and en)."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def _clean(value: Any) -> Any:
@@ -74,11 +70,6 @@ def allowed(question: Question) -> list[str | Message]:
     if question.na_allowed:
         values.append(say("not_applicable"))
     return values
-
-
-def allowed_values(question: Question) -> list[str]:
-    """The answers a question accepts, in English."""
-    return [str(value) for value in allowed(question)]
 
 
 def _number_range(question: NumberQuestion) -> Message:
@@ -169,10 +160,10 @@ class _NaWord:
 
 
 NA_WORD = _NaWord()
-_PARSED: ObjectMemo[Answer | str | _NaWord] = ObjectMemo()
+_PARSED: ObjectMemo[Answer | Message | _NaWord] = ObjectMemo()
 
 
-def _parsed(question: Question, raw: Any) -> Answer | str | _NaWord:
+def _parsed(question: Question, raw: Any) -> Answer | Message | _NaWord:
     """The answer a raw value gives (without note or target), N/A, or why it is invalid; remembered per question.
 
     Answers are immutable, so one Answer object can stand for the same value in many responses.
@@ -188,7 +179,7 @@ def _parsed(question: Question, raw: Any) -> Answer | str | _NaWord:
             try:
                 found = Answer(value=parse_value(question, raw))
             except InvalidAnswerError as exc:
-                found = str(exc)
+                found = exc.message
         if worth_remembering(raw):
             _PARSED.put(question, key, found)
     return found
@@ -202,8 +193,8 @@ class _Validator:
         self.problems: list[Problem] = []
         self.invalid: set[str] = set()
 
-    def add(self, path: Sequence[str | int], message: str, qid: str | None = None, severity: str = "error") -> None:
-        self.problems.append(Problem(self.locate(path), message, qid, severity))
+    def add(self, path: Sequence[str | int], message: Message, qid: str | None = None, severity: str = "error") -> None:
+        self.problems.append(Problem(self.locate(path), str(message), qid, severity, message.in_lang("zh")))
         if qid is not None and severity == "error":
             self.invalid.add(qid)
 
@@ -215,66 +206,48 @@ class _Validator:
         for qid, question in self.criteria.questions.items():
             if not applies[qid]:
                 if qid in answers:
-                    self.add(
-                        ["answers", qid],
-                        "this question does not apply to this firm; the answer is ignored",
-                        qid,
-                        "warning",
-                    )
+                    self.add(["answers", qid], say("answer_ignored"), qid, "warning")
                 continue
             if qid not in answers and question.required and qid not in self.invalid:
-                self.add(
-                    ["answers"],
-                    f"{qid}: required answer missing" + ("" if final else " (draft)"),
-                    qid,
-                    "error" if final else "warning",
-                )
+                missing = say("required_missing" if final else "required_missing_draft", id=qid)
+                self.add(["answers"], missing, qid, "error" if final else "warning")
         return answers
 
     def _check_profile(self) -> None:
         firm = self.response.firm
         c = self.criteria
         if self.response.criteria is not None and self.response.criteria != c.id:
-            self.add(["criteria"], f"this response is for criteria set '{self.response.criteria}', not '{c.id}'")
+            self.add(["criteria"], say("other_criteria", theirs=self.response.criteria, ours=c.id))
         if firm.industry not in c.industry_ids():
             self.add(
-                ["firm", "industry"],
-                f"unknown industry '{firm.industry}'; one of: " + ", ".join(sorted(c.industry_ids())),
+                ["firm", "industry"], say("unknown_industry", industry=firm.industry, allowed=sorted(c.industry_ids()))
             )
         for i, market in enumerate(firm.markets):
             if market not in c.market_ids():
-                self.add(
-                    ["firm", "markets", i], f"unknown market '{market}'; one of: " + ", ".join(sorted(c.market_ids()))
-                )
+                self.add(["firm", "markets", i], say("unknown_market", market=market, allowed=sorted(c.market_ids())))
 
     def _answer(self, qid: str, entry: AnswerEntry) -> Answer | None:
         question = self.criteria.questions.get(qid)
         if question is None:
             close = difflib.get_close_matches(qid, list(self.criteria.questions), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            self.add(["answers", qid], f"unknown question id '{qid}'{hint}", qid)
+            unknown = say("unknown_question", id=qid)
+            self.add(["answers", qid], say("unknown_question_close", id=qid, close=close[0]) if close else unknown, qid)
             return None
         if entry.value is None or (isinstance(entry.value, str) and not entry.value.strip()):
             if entry.target is not None or entry.note:
-                self.add(
-                    ["answers", qid], "a note or target without an answer; it is kept but not scored", qid, "warning"
-                )
+                self.add(["answers", qid], say("note_without_answer"), qid, "warning")
             return None
         self._check_target(qid, question, entry)
         parsed = _parsed(question, entry.value)
         if isinstance(parsed, _NaWord):
             if not question.na_allowed:
-                self.add(
-                    ["answers", qid],
-                    f"N/A is not allowed here; answer one of: {', '.join(allowed_values(question))}",
-                    qid,
-                )
+                self.add(["answers", qid], say("na_not_allowed_here", allowed=allowed(question)), qid)
                 return None
             if self.criteria.na_policy.na_requires_note and not (entry.note or "").strip():
-                self.add(["answers", qid], "N/A needs a note saying why the question does not apply", qid)
+                self.add(["answers", qid], say("na_needs_note"), qid)
                 return None
             return Answer(na=True, note=entry.note)
-        if isinstance(parsed, str):
+        if isinstance(parsed, Message):
             self.add(["answers", qid], parsed, qid)
             return None
         if entry.note is None and entry.target is None:
@@ -285,9 +258,9 @@ class _Validator:
         if entry.target is None:
             return
         if not isinstance(question, LevelQuestion):
-            self.add(["answers", qid, "target"], "a target can only be set on a maturity-level question", qid)
+            self.add(["answers", qid, "target"], say("target_level_only"), qid)
         elif entry.target != int(entry.target) or not 0 <= entry.target <= question.max_points:
-            self.add(["answers", qid, "target"], f"target must be a level from 0 to {int(question.max_points)}", qid)
+            self.add(["answers", qid, "target"], say("target_range", top=int(question.max_points)), qid)
 
 
 def validate_response(

@@ -19,16 +19,16 @@ def test_known_check_character() -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "message"),
+    ("code", "message", "chinese"),
     [
-        ("91330200MA2XXXXX1", "has 18 characters, this one has 17"),
-        ("91330200MA2XXXXX1I", "characters not allowed in a unified social credit code: I"),
-        ("91330200MA2XXXXX1A", "the check character is wrong (GB 32100 gives G, the code has A)"),
+        ("91330200MA2XXXXX1", "has 18 characters, this one has 17", "应为 18 位，此代码为 17 位"),
+        ("91330200MA2XXXXX1I", "characters not allowed in a unified social credit code: I", "不能有这些字符：I"),
+        ("91330200MA2XXXXX1A", "the check character is wrong (GB 32100 gives G, the code has A)", "应为 G，代码中为 A"),
     ],
 )
-def test_bad_codes(code: str, message: str) -> None:
+def test_bad_codes_are_explained_in_both_languages(code: str, message: str, chinese: str) -> None:
     problem = credit_code_problem(code)
-    assert problem is not None and message in problem
+    assert problem is not None and message in str(problem) and chinese in problem.in_lang("zh")
 
 
 @given(st.text(alphabet=CHARSET, min_size=17, max_size=17))

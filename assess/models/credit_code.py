@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from assess.messages import Message, say
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -12,14 +14,14 @@ def check_character(first17: str) -> str:
     return CHARSET[(31 - total % 31) % 31]
 
 
-def credit_code_problem(code: str) -> str | None:
+def credit_code_problem(code: str) -> Message | None:
     """Why `code` is not a valid unified social credit code, or None when it is."""
     if len(code) != 18:
-        return f"a unified social credit code has 18 characters, this one has {len(code)}"
+        return say("credit_code_length", length=len(code))
     bad = sorted({ch for ch in code if ch not in CHARSET})
     if bad:
-        return f"characters not allowed in a unified social credit code: {' '.join(bad)}"
+        return say("credit_code_characters", characters=" ".join(bad))
     expected = check_character(code[:17])
     if code[17] != expected:
-        return f"the check character is wrong (GB 32100 gives {expected}, the code has {code[17]})"
+        return say("credit_code_check", expected=expected, found=code[17])
     return None

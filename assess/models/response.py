@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, cast
 from pydantic import Field, GetCoreSchemaHandler, GetPydanticSchema, field_validator, model_validator
 from pydantic_core import CoreSchema
 
+from assess.messages import MessageError
 from assess.models.common import Identifier, NonEmptyStr, StrictModel
 from assess.models.credit_code import credit_code_problem
 
@@ -59,7 +60,7 @@ class FirmProfile(StrictModel):
         if value is not None:
             problem = credit_code_problem(value)
             if problem:
-                raise ValueError(problem)
+                raise MessageError(problem)
         return value
 
     @field_validator("markets", mode="before")

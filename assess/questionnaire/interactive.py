@@ -461,7 +461,7 @@ class _Session:
             code = _clean(value).upper()
             problem = credit_code_problem(code)
             if problem:
-                raise _RejectedError(self._detailed("bad_code", problem))
+                raise _RejectedError(self._detailed("bad_code", self.tx(problem.text())))
             return code
         if len(value.strip()) > TEXT_LIMIT:
             raise _RejectedError(self.t("field_too_long", limit=TEXT_LIMIT))

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
-from assess.messages import Message, say
+from assess.messages import MessageError, say
 from assess.models.answers import Answer
+from assess.models.common import Text
 from assess.models.criteria import (
     CriteriaSet,
     LevelQuestion,
@@ -35,12 +37,8 @@ NA = "N/A"
 RADIO_KINDS = (LevelQuestion, SingleChoiceQuestion, YesNoQuestion)
 
 
-class AnswerError(ValueError):
+class AnswerError(MessageError):
     """A value the question does not accept; the message says why, in both languages (as validation says it)."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 class FormLike(Protocol):
@@ -108,6 +106,22 @@ def fingerprint(value: StoredValue, note: str | None) -> str:
     """A short digest of an answer as shown, so a page sends back only what the user changed on it."""
     data = json.dumps([value, note or None], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+
+def profile_error(error: ErrorDetails) -> Text:
+    """A firm-profile field's problem (from pydantic) in both languages, where assess has the words for it."""
+    cause = error.get("ctx", {}).get("error")
+    kind = error["type"]
+    if isinstance(cause, MessageError):
+        return cause.message.text()
+    if kind == "missing":
+        return say("required").text()
+    if kind in ("string_too_long", "too_long"):
+        return say("too_long", limit=error.get("ctx", {}).get("max_length", "?")).text()
+    if kind.startswith("date_"):
+        return say("not_a_date").text()
+    text = error["msg"].removeprefix("Value error, ")
+    return Text(zh=text, en=text)
 
 
 def firm_profile(profile: Mapping[str, Any] | None) -> FirmProfile | None:

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from assess.batch.reports import report_file_name
+from assess.messages import say
 from assess.models.common import Text
 from assess.models.response import FirmProfile
 from assess.models.result import ScoreResult
@@ -26,6 +27,7 @@ from assess.web.answering import (
     canonical,
     clean_note,
     fingerprint,
+    profile_error,
     raw_from_form,
 )
 from assess.web.context import LANG_COOKIE, WebContext
@@ -151,17 +153,17 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
         check_csrf(token, field(form, CSRF_FIELD))
         data: dict[str, Any] = {name: field(form, name) or None for name in PROFILE_FIELDS if name != "markets"}
         data["markets"] = [m for m in form.getlist("markets") if isinstance(m, str)]
-        errors: dict[str, str] = {}
+        errors: dict[str, Text] = {}
         if data["industry"] not in criteria.industry_ids():
-            errors["industry"] = "choose one"
+            errors["industry"] = say("choose_one").text()
         if not data["markets"] or not set(data["markets"]) <= criteria.market_ids():
-            errors["markets"] = "choose at least one"
+            errors["markets"] = say("choose_at_least_one").text()
         try:
             profile = FirmProfile.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors():
                 name = str(error["loc"][0]) if error["loc"] else "name"
-                errors.setdefault(name, error["msg"].removeprefix("Value error, "))
+                errors.setdefault(name, profile_error(error))
         if errors:
             shown = {**profile_values(record), **{k: v or "" for k, v in data.items()}}
             return page(request, record, "profile.html.j2", 422, values=shown, errors=errors)

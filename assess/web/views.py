@@ -98,7 +98,7 @@ class MissingGroup:
 class ProblemView:
     question_id: str | None
     text: Text | None
-    message: str
+    message: Text
     url: str | None
 
 
@@ -237,7 +237,7 @@ class Views:
                 ProblemView(
                     question_id=qid,
                     text=self.criteria.questions[qid].text if qid else None,
-                    message=p.message,
+                    message=Text(zh=p.message_in("zh"), en=p.message),
                     url=self.question_url(token, qid) if qid else None,
                 )
             )

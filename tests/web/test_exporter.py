@@ -190,6 +190,15 @@ def test_submit_refuses_an_incomplete_questionnaire(client: TestClient, visitor:
     assert client.get(f"/a/{token}/results", follow_redirects=False).status_code == 303
 
 
+def test_submit_problems_are_listed_in_the_exporters_language(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start("zh")
+    visitor.profile(token)
+    visitor.save(token, "A-01", 3)
+    response = visitor.submit(token)
+    assert response.status_code == 422
+    assert "A-02：必答题未作答" in response.text and "required answer missing" not in response.text
+
+
 def test_profile_is_checked(client: TestClient, visitor: Visitor) -> None:
     token = visitor.start()
     response = visitor.profile(token, credit_code="91330200MA2XXXXX1X", markets=[], industry="spaceships")
@@ -197,6 +206,18 @@ def test_profile_is_checked(client: TestClient, visitor: Visitor) -> None:
     for name in ("credit_code", "markets", "industry"):
         assert f'id="error-{name}"' in response.text
     assert client.get(f"/a/{token}/theme/1", follow_redirects=False).headers["location"] == f"/a/{token}/profile"
+
+
+def test_profile_problems_are_explained_in_the_exporters_language(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start("zh")
+    response = visitor.profile(
+        token, credit_code="91330200MA2XXXXX1X", markets=[], assessment_date="1 Nov", assessor="x" * 300
+    )
+    assert response.status_code == 422
+    text = response.text
+    assert "校验码有误（按 GB 32100 应为 G，代码中为 X）" in text and "请至少选择一项" in text
+    assert "日期格式应为 YYYY-MM-DD" in text and "最多 200 个字符" in text
+    assert "check character" not in text
 
 
 def test_resume_from_the_link_in_a_fresh_client(app: FastAPI, visitor: Visitor) -> None:
