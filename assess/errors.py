@@ -24,9 +24,13 @@ class Problem:
         """The message in `lang` ("zh" or "en"); English when there is no Chinese."""
         return self.message_zh if lang == "zh" and self.message_zh else self.message
 
-    def __str__(self) -> str:
+    def shown(self, lang: str = "en") -> str:
+        """`location: message`, the message in `lang` where there is one."""
         where = f"{self.location}: " if self.location else ""
-        return f"{where}{self.message}"
+        return f"{where}{self.message_in(lang)}"
+
+    def __str__(self) -> str:
+        return self.shown()
 
 
 class AssessError(Exception):

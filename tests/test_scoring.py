@@ -169,3 +169,15 @@ def test_numbers_in_one_band_share_points_and_next_step(
         step = next((p for p in result.priorities if p.question_id == "B-01"), None)
         assert (step.next if step else None) == expected_step
         assert step is None or step.current == value
+
+
+def test_the_next_step_of_a_whole_number_question_is_a_whole_number() -> None:
+    """EP-03 counts notices (whole numbers): from 1 the better band is `< 1`, that is 0, not 0.999999999."""
+    from assess.api import load_criteria
+    from assess.scoring.points import next_step
+
+    question = load_criteria().questions["EP-03"]
+    step = next_step(question, 1)
+    assert step is not None and step.value == 0 and step.shown == "<1" and step.points == 4.0
+    higher = next_step(question, 5)
+    assert higher is not None and higher.value == 2 and higher.shown == "<4"  # [2, 4) is the next band

@@ -38,6 +38,7 @@ from assess.batch.reports import (
 from assess.batch.rows import ErrorRow, FirmRow
 from assess.batch.worker import Chunk, score_chunk, share_criteria
 from assess.files import write_atomic
+from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.paths import data_dir
 from assess.readers.criteria_files import load_criteria
@@ -160,8 +161,15 @@ def _read_manifest(outdir: Path) -> dict[str, Any]:
 def _chunks(items: list[BatchItem], options: BatchOptions, jobs: int) -> list[Chunk]:
     """Consecutive runs of items, small enough to keep every worker busy and the progress bar moving."""
     size = max(1, min(_CHUNK_MAX, len(items) // (jobs * 16) or 1))
+    lang: Lang = "zh" if options.mode == "zh" else "en"  # errors.csv follows --lang zh; otherwise English
     return [
-        Chunk(items[start : start + size], options.criteria_dir, options.profile, options.outdir / f".results.{n}.part")
+        Chunk(
+            items[start : start + size],
+            options.criteria_dir,
+            options.profile,
+            options.outdir / f".results.{n}.part",
+            lang,
+        )
         for n, start in enumerate(range(0, len(items), size))
     ]
 

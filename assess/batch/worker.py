@@ -14,6 +14,7 @@ from pydantic import TypeAdapter
 from assess.batch.inputs import BatchItem
 from assess.batch.rows import ErrorRow, FirmRow, firm_row
 from assess.errors import ResponseError, UserError
+from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
 from assess.readers.criteria_files import load_criteria
@@ -43,6 +44,7 @@ class Chunk:
     criteria_folder: Path
     profile: str | None
     part: Path
+    lang: Lang = "en"  # of the problems listed in errors.csv
 
 
 def criteria_for(folder: Path) -> CriteriaSet:
@@ -58,10 +60,14 @@ def share_criteria(folder: Path, criteria: CriteriaSet) -> None:
     _CRITERIA[str(folder)] = criteria
 
 
-def _errors(key: str, exc: UserError) -> list[ErrorRow]:
+def _errors(key: str, exc: UserError, lang: Lang) -> list[ErrorRow]:
     if not exc.problems:
         return [ErrorRow(key, "", "", exc.summary)]
-    return [ErrorRow(key, p.location, p.question_id or "", p.message) for p in exc.problems if p.severity == "error"]
+    return [
+        ErrorRow(key, p.location, p.question_id or "", p.message_in(lang))
+        for p in exc.problems
+        if p.severity == "error"
+    ]
 
 
 def score_item_result(item: BatchItem, criteria: CriteriaSet, profile: str | None) -> ScoreResult:
@@ -84,7 +90,7 @@ def score_chunk(chunk: Chunk) -> list[Outcome]:
         try:
             result = score_item_result(item, criteria, chunk.profile)
         except UserError as exc:
-            outcomes.append(Outcome(item.index, item.key, errors=_errors(item.key, exc)))
+            outcomes.append(Outcome(item.index, item.key, errors=_errors(item.key, exc, chunk.lang)))
             continue
         except (ValueError, TypeError) as exc:  # a malformed table row that slipped past the reader
             outcomes.append(Outcome(item.index, item.key, errors=[ErrorRow(item.key, "", "", str(exc))]))

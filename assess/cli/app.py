@@ -78,8 +78,13 @@ def _lang(option: LangOption) -> Lang:
 
 
 @app.command()
-def validate(files: FilesArg, criteria: CriteriaOpt = None) -> None:
+def validate(
+    files: FilesArg,
+    criteria: CriteriaOpt = None,
+    lang: Annotated[LangOption, typer.Option("--lang", help="Language of the problems found.")] = LangOption.en,
+) -> None:
     """Check response files against the criteria set; list every problem with its place."""
+    shown_in = _lang(lang)
     with user_errors():
         criteria_set = api.load_criteria(criteria)
         failed = 0
@@ -88,12 +93,12 @@ def validate(files: FilesArg, criteria: CriteriaOpt = None) -> None:
                 response = api.load_response(path, criteria_set)
             except UserError as exc:
                 failed += 1
-                report_user_error(exc)
+                report_user_error(exc, shown_in)
                 continue
             out.print(
                 f"[green]✓[/green] {escape(path.name)}: valid ({len(response.answers)} answers, {response.status})"
             )
-            print_problems(list(response.warnings))
+            print_problems(list(response.warnings), lang=shown_in)
     if failed:
         raise typer.Exit(1)
 

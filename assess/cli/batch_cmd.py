@@ -75,7 +75,9 @@ def batch(
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")],
     jobs: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 0,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write a PDF report per firm and cohort.pdf.")] = True,
-    lang: Annotated[ModeOption, typer.Option("--lang", help="zh, en or bilingual.")] = ModeOption.bilingual,
+    lang: Annotated[
+        ModeOption, typer.Option("--lang", help="zh, en or bilingual (with zh, errors.csv is in Chinese too).")
+    ] = ModeOption.bilingual,
     brand: Annotated[Path | None, typer.Option(help="A brand file for the reports.")] = None,
     templates: Annotated[Path | None, typer.Option(help="Templates overriding the built-in ones.")] = None,
     previous: Annotated[Path | None, typer.Option(help="An earlier batch's output folder or results.jsonl.")] = None,

@@ -11,18 +11,19 @@ from rich.markup import escape
 
 from assess.cli.console import err
 from assess.errors import Problem, UserError
+from assess.models.common import Lang
 
 
-def print_problems(problems: list[Problem], console: Console = err) -> None:
+def print_problems(problems: list[Problem], console: Console = err, lang: Lang = "en") -> None:
     for problem in problems:
         style = "yellow" if problem.severity == "warning" else "red"
         label = "warning" if problem.severity == "warning" else "error"
-        console.print(f"  [{style}]{label}[/{style}] {escape(str(problem))}")
+        console.print(f"  [{style}]{label}[/{style}] {escape(problem.shown(lang))}")
 
 
-def report_user_error(exc: UserError) -> None:
+def report_user_error(exc: UserError, lang: Lang = "en") -> None:
     err.print(f"[bold red]✗[/bold red] {escape(exc.summary)}")
-    print_problems(exc.problems)
+    print_problems(exc.problems, lang=lang)
 
 
 @contextmanager

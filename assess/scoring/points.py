@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from assess.memo import ObjectMemo
@@ -53,11 +54,19 @@ def next_step(question: Question, value: AnswerValue) -> NextStep | None:
     if isinstance(question, NumberQuestion):
         band = found[0]
         assert isinstance(band, NumberBand)
-        inside = band.from_ if band.from_ is not None else (band.to or 0.0) - 1e-9
+        inside = _inside(band, question.integer)
         shown = f"≥{band.from_:g}" if band.from_ is not None and band.from_ > float(value) else f"<{band.to:g}"  # type: ignore[arg-type]
         return NextStep(value=inside, shown=shown, points=found[1], answer=Answer(value=inside))
     assert not isinstance(found[0], NumberBand)
     return NextStep(value=found[0], shown=found[0], points=found[1], answer=Answer(value=found[0]))
+
+
+def _inside(band: NumberBand, integer: bool) -> float:
+    """A value inside `band` near its edge (a whole number when the question takes whole numbers only)."""
+    if band.from_ is not None:
+        return math.ceil(band.from_) if integer else band.from_
+    top = band.to or 0.0
+    return math.ceil(top) - 1 if integer else top - 1e-9
 
 
 _SCORED: ObjectMemo[tuple[float, NextStep | None]] = ObjectMemo()

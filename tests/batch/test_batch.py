@@ -95,6 +95,15 @@ def test_mixed_good_and_bad_inputs(tmp_path: Path) -> None:
     assert [r["result"]["overall"] for r in results] == [70.83, 70.83]
 
 
+def test_errors_are_listed_in_chinese_with_lang_zh(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "b.yaml", {**GOOD_ANSWERS, "A-01": 9})
+    run_batch([inputs], mini_options(tmp_path / "out", mode="zh"))
+    [error] = read_csv(tmp_path / "out" / "errors.csv")
+    assert error["question"] == "A-01" and error["problem"] == "“9”不是可选答案，可填：0、1、2、3、4"
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "gbk"])
 def test_tables_in_chinese_excel_encodings(tmp_path: Path, encoding: str) -> None:
     table = write_table(
