@@ -36,17 +36,19 @@ _QUESTION_RESULTS: ObjectMemo[QuestionResult] = ObjectMemo()
 _GATE_RESULTS: ObjectMemo[GateResult] = ObjectMemo()
 _VETO_RESULTS: ObjectMemo[VetoResult] = ObjectMemo()
 # The common case, a plain answer (no note, no target) from validation's own memo: found by its identity.
-_ANSWERED: IdentityMemo[QuestionResult] = IdentityMemo()
+_ANSWERED: IdentityMemo[tuple[Question, QuestionResult]] = IdentityMemo()
 
 
 def _plain_answered(question: Question, theme_id: str, answer: Answer) -> QuestionResult:
     """The result of an applicable, scored question with a plain answer: a function of the answer alone."""
     found = _ANSWERED.get(answer)
-    if found is not None and found.id == question.id:
-        return found
+    if found is not None and found[0] is question:
+        return found[1]
     assert answer.value is not None
-    found = _question_result(question, theme_id, "answered", answer, scored_answer(question, answer.value)[0], True)
-    return _ANSWERED.put(answer, found) if worth_remembering(answer.value) else found
+    result = _question_result(question, theme_id, "answered", answer, scored_answer(question, answer.value)[0], True)
+    if worth_remembering(answer.value):
+        _ANSWERED.put(answer, (question, result))
+    return result
 
 
 def _question_result(
