@@ -13,6 +13,7 @@ Naming, shared with the submissions reader so that a form and its exports always
   (`TBT-01`: XML names allow the hyphen and pyxform accepts it, so no mapping is needed);
 - `<QID>_note` is the optional evidence note of every question but free text (the scored ones and the
   unscored veto questions, whose evidence matters as much);
+- `<QID>_target` is the optional target level of a maturity-level question, asked once it is answered;
 - a number question that allows N/A is preceded by `<QID>_na`, a one-box select_multiple whose only
   choice is `na` ("not applicable"), because a numeric field cannot hold a word; the number is then
   skipped;
@@ -150,6 +151,11 @@ def theme_group_name(theme_id: str) -> str:
 def note_field(question_id: str) -> str:
     """The evidence-note field of a question (question ids never contain `_`, so no clash)."""
     return f"{question_id}_note"
+
+
+def target_field(question_id: str) -> str:
+    """The optional target level of a maturity-level question (the level the firm aims for)."""
+    return f"{question_id}_target"
 
 
 def has_note(question: Question) -> bool:
@@ -486,6 +492,7 @@ class _Builder:
             name = self.add_list(f"q_{qid}", items)
             self.survey.append(_row(f"select_one {name}", qid, label, hint, **common))
             na_selected = f"selected({_ref(qid)}, {_literal(na)})"
+            self.target(question, relevant, na_selected if question.na_allowed else "false()")
         elif isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion):
             na = na_choice_name(question)
             items = [(o.id, o.text) for o in question.options] + ([(na, na_text)] if question.na_allowed else [])
@@ -547,6 +554,21 @@ class _Builder:
             self.survey.append(_row("text", qid, label, hint, **common))
         if has_note(question):
             self.note(question, relevant, na_selected)
+
+    def target(self, question: LevelQuestion, relevant: str, na_selected: str) -> None:
+        """The optional target level, asked once the level is answered (and not N/A)."""
+        levels = [(str(d.level), _prefixed(f"{d.level} —", d.text)) for d in question.levels]
+        name = self.add_list(f"target_{question.id}", levels)
+        answered = f"{_ref(question.id)} != ''"
+        self.survey.append(
+            _row(
+                f"select_one {name}",
+                target_field(question.id),
+                _fill(self.labels["target_level"], qid=question.id),
+                self.labels["target_hint"],
+                relevant=_all([relevant or "true()", answered, _not(na_selected)]),
+            )
+        )
 
     def note(self, question: Question, relevant: str, na_selected: str) -> None:
         """The optional evidence note; required when the answer is N/A and the N/A policy asks for a reason."""

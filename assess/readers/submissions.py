@@ -51,6 +51,7 @@ from assess.questionnaire.xlsform import (
     na_choice_name,
     na_field,
     note_field,
+    target_field,
 )
 from assess.readers.text_file import read_bytes
 from assess.scoring.applicability import applicability
@@ -171,6 +172,8 @@ def _fields(criteria: CriteriaSet) -> dict[str, Question | None]:
             fields[note_field(qid)] = None
         if isinstance(question, NumberQuestion) and question.na_allowed:
             fields[na_field(qid)] = None
+        if isinstance(question, LevelQuestion):
+            fields[target_field(qid)] = None
     return fields
 
 
@@ -291,8 +294,11 @@ def _row_data(cells: list[Any], columns: dict[str, tuple[int, str]], criteria: C
     for qid, question in criteria.questions.items():
         value = _answer(question, cell(qid), _text(cell(na_field(qid))))
         note = _text(cell(note_field(qid)))
-        if value is not None or note:
-            answers[qid] = {"value": value, "note": note} if note else value
+        target_cell = cell(target_field(qid)) if isinstance(question, LevelQuestion) else None
+        target = _number(target_cell, _text(target_cell)) if _text(target_cell) else None
+        extras = {key: found for key, found in (("note", note), ("target", target)) if found not in (None, "")}
+        if value is not None or extras:
+            answers[qid] = {"value": value, **extras} if extras else value
     return {
         "criteria": _text(cell(CRITERIA_FIELD)) or criteria.id,
         "status": "final",
@@ -318,6 +324,8 @@ def _check(
             field = str(path[1])
             if len(path) >= 3 and path[2] == "note":
                 field = note_field(field)
+            elif len(path) >= 3 and path[2] == "target":
+                field = target_field(field)
         elif path and path[0] == "criteria":
             field = CRITERIA_FIELD
         header = columns[field][1] if field in columns else field

@@ -24,6 +24,7 @@ from assess.questionnaire.xlsform import (
     na_choice_name,
     na_field,
     note_field,
+    target_field,
     theme_group_name,
 )
 from assess.readers.submissions import Submission, read_submissions, submission_file_name
@@ -101,6 +102,8 @@ def kobo_table(
             question_columns.append((q.id, "value", prefix(group, q.id)))
             if isinstance(q, MultiChoiceQuestion):  # Kobo adds one 0/1 column per option
                 question_columns += [(q.id, f"split:{o.id}", prefix(group, f"{q.id}/{o.id}")) for o in q.options]
+            if isinstance(q, LevelQuestion):
+                question_columns.append((q.id, "target", prefix(group, target_field(q.id))))
             if has_note(q):
                 question_columns.append((q.id, "note", prefix(group, note_field(q.id))))
     header += [h for _, _, h in question_columns] + META_AFTER
@@ -121,6 +124,9 @@ def kobo_table(
                 row.append(na)
             elif role == "note":
                 row.append(answer.note if answer else None)
+            elif role == "target":
+                target = answer.target if answer else None
+                row.append(None if target is None else (int(target) if typed else str(int(target))))
             else:
                 chosen = answer is not None and isinstance(answer.value, tuple) and role[6:] in answer.value
                 row.append("1" if chosen else "0")
@@ -165,12 +171,6 @@ def write_xlsx(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     return path
 
 
-def without_targets(response: ValidatedResponse) -> ValidatedResponse:
-    """The form has no target-level fields, so a seed's targets do not survive the trip."""
-    answers = {qid: a.model_copy(update={"target": None}) for qid, a in response.answers.items()}
-    return response.model_copy(update={"answers": answers})
-
-
 def validated(criteria: CriteriaSet, submission: Submission) -> ValidatedResponse:
     response = Response.model_validate(submission.data)
     return validate_response(criteria, response, lambda path: ".".join(map(str, path)))
@@ -187,8 +187,10 @@ def assert_round_trip(criteria: CriteriaSet, submissions: list[Submission], seed
         assert back.answers.keys() == seed.answers.keys()
         for qid, answer in seed.answers.items():
             got = back.answers[qid]
-            assert (got.value, got.na, got.note) == (answer.value, answer.na, answer.note), qid
-        expected = score(criteria, without_targets(seed))
+            assert (got.value, got.na, got.note, got.target) == (answer.value, answer.na, answer.note, answer.target), (
+                qid
+            )
+        expected = score(criteria, seed)
         assert score(criteria, back).model_dump() == expected.model_dump()
 
 
@@ -256,6 +258,7 @@ def test_bad_values_name_row_column_and_question(
     rows[0][column(header, "TBT-01")] = "7"
     rows[1][column(header, "BR-02")] = "none china"
     rows[1][column(header, "credit_code")] = "91330281MA2GW4N73X"
+    rows[1][column(header, "TR-01_target")] = "9"
     with pytest.raises(ResponseError) as caught:
         read_submissions(write_csv(tmp_path / "export.csv", header, rows), default_criteria)
     error = caught.value
@@ -266,6 +269,8 @@ def test_bad_values_name_row_column_and_question(
     assert '"7" is not one of: 0, 1, 2, 3, 4' in level.message
     multi = by_place["export.csv row 3, column theme-brand/BR-02"]
     assert multi.question_id == "BR-02" and "cannot be combined" in multi.message
+    target = by_place["export.csv row 3, column theme-traceability/TR-01_target"]
+    assert target.question_id == "TR-01" and "target must be a level from 0 to 4" in target.message
     code = by_place["export.csv row 3, column firm/credit_code"]
     assert "check character" in code.message
     assert "export.csv row 2, column theme-tbt/TBT-01" in str(error)

@@ -156,6 +156,9 @@ def test_relevant_expressions(default_xform: str) -> None:
     assert bound["BR-03"]["relevant"] == "( /data/theme-brand/BR-01  != '' and  /data/theme-brand/BR-01  > 0)"
     assert bound["QM-09"]["relevant"] == "( /data/theme-quality/QM-05  != '' and  /data/theme-quality/QM-05  >= 3)"
     assert bound["BR-03_note"]["relevant"] == bound["BR-03"]["relevant"]
+    # A level question's target level is asked once the level is answered (and, where allowed, not N/A).
+    assert bound["BR-03_target"]["relevant"] == f"({bound['BR-03']['relevant']} and  /data/theme-brand/BR-03  != '')"
+    assert "TR-01_target" in bound and "EP-01_target" not in bound  # levels only
     assert "relevant" not in bound["BR-01"]
 
 
