@@ -48,7 +48,7 @@ class MessageError(ValueError):
         self.message = message
 
 
-def say(key: str, **values: Any) -> Message:
+def say(key: str, /, **values: Any) -> Message:
     """The message `key` with these values, e.g. `say("not_whole", number="2.5")`."""
     return Message(key, tuple(values.items()))
 

@@ -126,6 +126,16 @@ def test_profile_problems_are_located(tmp_path: Path, mini: CriteriaSet) -> None
     ]
 
 
+def test_problems_of_shape_also_come_in_chinese(tmp_path: Path, mini: CriteriaSet) -> None:
+    text = GOOD.replace("  industry: crafts\n", "  color: red\n").replace("A-01: 3", "A-01: 2026-01-01")
+    with pytest.raises(ResponseError) as info:
+        read_response(write(tmp_path, "firm.yaml", text.encode()), mini)
+    chinese = {p.shown("zh") for p in info.value.problems}
+    assert "firm.yaml:2: firm: 缺少 industry" in chinese
+    assert "firm.yaml:2: firm: 未知的键“color”" in chinese
+    assert "firm.yaml:7: answers.A-01.value: 答案应为数字、文字、是/否或选项列表（日期请加引号）" in chinese
+
+
 def test_yaml_12_booleans_keep_norway_a_string() -> None:
     data, lines = load_yaml("markets: [NO, no, yes]\nflag: true\n", "t.yaml")
     assert data == {"markets": ["NO", "no", "yes"], "flag": True}

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assess.errors import Problem
+from assess.messages import Message, MessageError, say
 from assess.readers.safe_yaml import LocationMap, Path_
 
 _KIND_TAGS = {"level", "single", "multi", "yesno", "number", "text"}
@@ -47,19 +48,41 @@ def _clean_loc(loc: Iterable[str | int]) -> Path_:
     return tuple(parts)
 
 
-def _message(error: Any) -> tuple[Path_, str]:
+def _message(error: Any) -> tuple[Path_, str, str | None]:
+    """Where an error is, and what it says in English and (where assess has the words) in Chinese."""
     path = _clean_loc(error["loc"])
     kind = error["type"]
     if kind == "missing" and path:
-        return path[:-1], f"{format_path(path[-1:])} missing"
+        return _said(path[:-1], say("key_missing", key=format_path(path[-1:])))
     if kind == "extra_forbidden" and path:
-        return path[:-1], f"unknown key '{path[-1]}'"
-    message = str(error["msg"])
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
+        return _said(path[:-1], say("unknown_key", key=path[-1]))
     if kind == "union_tag_invalid":
-        message = f"kind must be one of: {', '.join(sorted(_KIND_TAGS))}"
-    return path, message
+        return _said(path, say("kind_one_of", kinds=sorted(_KIND_TAGS)))
+    english, chinese = error_text(error)
+    return path, english, chinese
+
+
+def _said(path: Path_, message: Message) -> tuple[Path_, str, str | None]:
+    return path, str(message), message.in_lang("zh")
+
+
+def error_text(error: Any) -> tuple[str, str | None]:
+    """A pydantic error's message in English and, for the kinds people make by hand, in Chinese."""
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, MessageError):
+        return str(cause.message), cause.message.in_lang("zh")
+    english = str(error["msg"]).removeprefix("Value error, ")
+    kind = error["type"]
+    chinese: Message | None = None
+    if kind == "missing":
+        chinese = say("required")
+    elif kind in ("string_too_long", "too_long"):
+        chinese = say("too_long", limit=error.get("ctx", {}).get("max_length", "?"))
+    elif kind.startswith("date_"):
+        chinese = say("not_a_date")
+    elif kind == "answer_value":
+        chinese = say("answer_value")
+    return english, None if chinese is None else chinese.in_lang("zh")
 
 
 def problems_from(
@@ -72,10 +95,10 @@ def problems_from(
     """Every error of a pydantic ValidationError as a located Problem (`locator` overrides file:line)."""
     problems: list[Problem] = []
     for error in exc.errors():
-        path, message = _message(error)
+        path, message, chinese = _message(error)
         full = (*prefix, *path)
         where = locator(full) if locator else locate(source, locations, full)
-        problems.append(Problem(where, message, _question_of(full)))
+        problems.append(Problem(where, message, _question_of(full), message_zh=chinese))
     return _unique(problems)
 
 

@@ -28,6 +28,7 @@ from assess.models.criteria import (
     YesNoQuestion,
 )
 from assess.models.response import FirmProfile
+from assess.readers.locations import error_text
 from assess.scoring.applicability import applicability
 from assess.validation import InvalidAnswerError, is_na, parse_value
 from assess.web.storage import StoredAnswer, StoredValue
@@ -110,18 +111,8 @@ def fingerprint(value: StoredValue, note: str | None) -> str:
 
 def profile_error(error: ErrorDetails) -> Text:
     """A firm-profile field's problem (from pydantic) in both languages, where assess has the words for it."""
-    cause = error.get("ctx", {}).get("error")
-    kind = error["type"]
-    if isinstance(cause, MessageError):
-        return cause.message.text()
-    if kind == "missing":
-        return say("required").text()
-    if kind in ("string_too_long", "too_long"):
-        return say("too_long", limit=error.get("ctx", {}).get("max_length", "?")).text()
-    if kind.startswith("date_"):
-        return say("not_a_date").text()
-    text = error["msg"].removeprefix("Value error, ")
-    return Text(zh=text, en=text)
+    english, chinese = error_text(error)
+    return Text(zh=chinese or english, en=english)
 
 
 def firm_profile(profile: Mapping[str, Any] | None) -> FirmProfile | None:
