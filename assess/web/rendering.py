@@ -58,7 +58,10 @@ class Pages:
 
     def html(self, name: str, mode: Mode, **context: Any) -> str:
         template = self._envs[mode].get_template(name)
-        return template.render(mode=mode, html_lang="en" if mode == "en" else "zh-CN", labels=self.labels, **context)
+        colon = "：" if mode == "zh" else ": "  # after a label: full width in Chinese text
+        return template.render(
+            mode=mode, html_lang="en" if mode == "en" else "zh-CN", labels=self.labels, colon=colon, **context
+        )
 
     def response(self, name: str, mode: Mode, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.html(name, mode, **context), status_code=status)
