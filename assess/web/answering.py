@@ -66,6 +66,18 @@ def clean_note(note: Any) -> str | None:
     return note or None
 
 
+def clean_target(question: Question, raw: Any) -> float | None:
+    """The target level to store (None: no target), or AnswerError; only maturity-level questions take one."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(question, LevelQuestion):
+        raise AnswerError(say("target_level_only"))
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not text.isdigit() or not 0 <= int(text) <= question.max_points:
+        raise AnswerError(say("target_range", top=int(question.max_points)))
+    return float(int(text))
+
+
 def canonical(question: Question, raw: Any) -> StoredValue:
     """The value to store for a raw answer (None clears it), or AnswerError."""
     if raw is None or raw == "" or raw == []:
@@ -103,9 +115,14 @@ def raw_from_form(question: Question, form: FormLike) -> tuple[Any, str | None]:
     return _first(form, f"answer-{qid}"), note
 
 
-def fingerprint(value: StoredValue, note: str | None) -> str:
+def target_from_form(question: Question, form: FormLike) -> str:
+    """The target level picked on a submitted page (name: target-<id>), empty when none."""
+    return _first(form, f"target-{question.id}")
+
+
+def fingerprint(value: StoredValue, note: str | None, target: float | None = None) -> str:
     """A short digest of an answer as shown, so a page sends back only what the user changed on it."""
-    data = json.dumps([value, note or None], ensure_ascii=False, sort_keys=True)
+    data = json.dumps([value, note or None, target], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
@@ -135,8 +152,11 @@ def typed_answers(criteria: CriteriaSet, stored: Mapping[str, StoredAnswer]) -> 
             if question.na_allowed:
                 typed[qid] = Answer(na=True, note=answer.note)
             continue
+        target = answer.target if isinstance(question, LevelQuestion) else None
+        if target is not None and not 0 <= target <= question.max_points:
+            target = None  # the criteria changed since it was saved
         try:
-            typed[qid] = Answer(value=parse_value(question, answer.value), note=answer.note)
+            typed[qid] = Answer(value=parse_value(question, answer.value), note=answer.note, target=target)
         except ValueError:
             continue
     return typed

@@ -26,9 +26,11 @@ from assess.web.answering import (
     answer_state,
     canonical,
     clean_note,
+    clean_target,
     fingerprint,
     profile_error,
     raw_from_form,
+    target_from_form,
 )
 from assess.web.context import LANG_COOKIE, WebContext
 from assess.web.deps import (
@@ -59,6 +61,7 @@ class SaveAnswer(BaseModel):
     question: str
     value: bool | int | float | str | list[str] | None = None
     note: str | None = None
+    target: int | str | None = None
 
 
 def exporter_routes(ctx: WebContext) -> APIRouter:
@@ -205,12 +208,13 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
             raw, note = raw_from_form(question, form)
             try:
                 value, cleaned = canonical(question, raw), clean_note(note)
+                target = clean_target(question, target_from_form(question, form))
             except AnswerError as exc:
                 errors[question.id] = exc.message.text()
                 overrides[question.id] = (raw, note)
                 continue
-            if fingerprint(value, cleaned) != field(form, f"seen-{question.id}"):
-                writes.append(AnswerWrite(question.id, value, cleaned))
+            if fingerprint(value, cleaned, target) != field(form, f"seen-{question.id}"):
+                writes.append(AnswerWrite(question.id, value, cleaned, target))
         outcome = ctx.store.save_answers(token, writes)
         if outcome == "locked":
             return see_other(f"/a/{token}/results")
@@ -240,10 +244,11 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
             return JSONResponse({"ok": False, "error": "unknown question"}, status_code=422)
         try:
             value, note = canonical(question, body.value), clean_note(body.note)
+            target = clean_target(question, body.target)
         except AnswerError as exc:
             shown = plain(ctx.mode(request, record.lang))(exc.message.text())
             return JSONResponse({"ok": False, "error": shown}, status_code=422)
-        outcome = ctx.store.save_answer(token, question.id, value, note)
+        outcome = ctx.store.save_answer(token, question.id, value, note, target)
         if outcome == "locked":
             return JSONResponse({"ok": False, "error": "submitted", "redirect": f"/a/{token}/results"}, status_code=409)
         if outcome == "missing":
@@ -257,7 +262,7 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
         return JSONResponse(
             {
                 "ok": True,
-                "fingerprint": fingerprint(value, note),
+                "fingerprint": fingerprint(value, note, target),
                 "applies": state.applies,
                 "progress": {
                     "answered": progress.answered,

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
     select,
     text,
 )
@@ -64,6 +65,7 @@ answers = Table(
     Column("value", Text, nullable=True),  # JSON
     Column("note", Text, nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("target", Float, nullable=True),  # the level the firm aims for (maturity-level questions); step 2
 )
 
 Migration = Callable[[Connection], None]
@@ -73,7 +75,13 @@ def _initial(conn: Connection) -> None:
     metadata.create_all(conn, tables=[meta, assessments, answers], checkfirst=True)
 
 
-MIGRATIONS: list[tuple[int, Migration]] = [(1, _initial)]
+def _answer_targets(conn: Connection) -> None:
+    """Step 2: answers get a target level.  A database made by step 1 of this version already has it."""
+    if "target" not in {column["name"] for column in inspect(conn).get_columns("answers")}:
+        conn.execute(text("ALTER TABLE answers ADD COLUMN target FLOAT"))
+
+
+MIGRATIONS: list[tuple[int, Migration]] = [(1, _initial), (2, _answer_targets)]
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -35,15 +35,17 @@ TOKEN_BYTES = 32
 class StoredAnswer:
     value: StoredValue
     note: str | None
+    target: float | None = None  # the level the firm aims for (maturity-level questions)
 
 
 @dataclass(frozen=True)
 class AnswerWrite:
-    """One answer to merge: `value` None and `note` None removes it."""
+    """One answer to merge: `value`, `note` and `target` all None removes it."""
 
     question_id: str
     value: StoredValue
     note: str | None
+    target: float | None = None
 
 
 @dataclass(frozen=True)
@@ -147,8 +149,8 @@ def _assessment(row: Row[Any]) -> Assessment:
     )
 
 
-def _answer(value: str | None, note: str | None) -> StoredAnswer:
-    return StoredAnswer(json.loads(value) if value is not None else None, note)
+def _answer(value: str | None, note: str | None, target: float | None) -> StoredAnswer:
+    return StoredAnswer(json.loads(value) if value is not None else None, note, target)
 
 
 class Store:
@@ -249,18 +251,24 @@ class Store:
     def answers(self, assessment_id: int) -> dict[str, StoredAnswer]:
         with self._read() as conn:
             rows = conn.execute(
-                select(answers.c.question_id, answers.c.value, answers.c.note).where(
+                select(answers.c.question_id, answers.c.value, answers.c.note, answers.c.target).where(
                     answers.c.assessment_id == assessment_id
                 )
             )
-            return {qid: _answer(value, note) for qid, value, note in rows}
+            return {qid: _answer(value, note, target) for qid, value, note, target in rows}
 
     def all_answers(self) -> dict[int, dict[str, StoredAnswer]]:
         found: dict[int, dict[str, StoredAnswer]] = {}
         with self._read() as conn:
-            rows = conn.execute(select(answers.c.assessment_id, answers.c.question_id, answers.c.value, answers.c.note))
-            for aid, qid, value, note in rows:
-                found.setdefault(aid, {})[qid] = _answer(value, note)
+            columns = (
+                answers.c.assessment_id,
+                answers.c.question_id,
+                answers.c.value,
+                answers.c.note,
+                answers.c.target,
+            )
+            for aid, qid, value, note, target in conn.execute(select(*columns)):
+                found.setdefault(aid, {})[qid] = _answer(value, note, target)
         return found
 
     def _lock_draft(self, conn: Connection, token: str) -> tuple[SaveOutcome, int]:
@@ -290,12 +298,13 @@ class Store:
                 return outcome
             for write in writes:
                 where = (answers.c.assessment_id == aid) & (answers.c.question_id == write.question_id)
-                if write.value is None and not write.note:
+                if write.value is None and not write.note and write.target is None:
                     conn.execute(answers.delete().where(where))
                     continue
                 values = {
                     "value": None if write.value is None else json.dumps(write.value, ensure_ascii=False),
                     "note": write.note or None,
+                    "target": write.target,
                     "updated_at": now,
                 }
                 if conn.execute(answers.update().where(where).values(**values)).rowcount == 0:
@@ -304,8 +313,10 @@ class Store:
                 self._touch(conn, aid, now)
             return "saved"
 
-    def save_answer(self, token: str, question_id: str, value: StoredValue, note: str | None) -> SaveOutcome:
-        return self.save_answers(token, [AnswerWrite(question_id, value, note)])
+    def save_answer(
+        self, token: str, question_id: str, value: StoredValue, note: str | None, target: float | None = None
+    ) -> SaveOutcome:
+        return self.save_answers(token, [AnswerWrite(question_id, value, note, target)])
 
     def save_profile(self, token: str, profile: dict[str, Any]) -> SaveOutcome:
         now = _now()

@@ -48,7 +48,7 @@ def build_response(criteria: CriteriaSet, profile: Mapping[str, Any], stored: Ma
         "criteria": criteria.id,
         "status": "final",
         "firm": dict(profile),
-        "answers": {qid: {"value": a.value, "note": a.note} for qid, a in stored.items()},
+        "answers": {qid: {"value": a.value, "note": a.note, "target": a.target} for qid, a in stored.items()},
     }
     try:
         return Response.model_validate(data)

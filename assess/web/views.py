@@ -13,7 +13,15 @@ from typing import Any
 
 from assess.errors import Problem
 from assess.models.common import Text
-from assess.models.criteria import CriteriaSet, MultiChoiceQuestion, NumberQuestion, Question, TextQuestion, Theme
+from assess.models.criteria import (
+    CriteriaSet,
+    LevelQuestion,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    Question,
+    TextQuestion,
+    Theme,
+)
 from assess.models.result import ScoreResult
 from assess.questionnaire.yaml_form import Wording, questionnaire_labels
 from assess.report.context import ReportContext
@@ -52,6 +60,7 @@ class QuestionView:
     range: Text | None
     error: Text | None
     seen: str
+    targets: list[ChoiceView]  # the levels a maturity-level question can aim for (empty for other kinds)
 
 
 @dataclass(frozen=True)
@@ -140,7 +149,8 @@ class Views:
         """One question as shown: its stored answer, or what the user typed when it was refused (`override`)."""
         value: Any = stored.value if stored else None
         note = stored.note if stored else None
-        seen = fingerprint(value, note)
+        target = stored.target if stored else None
+        seen = fingerprint(value, note, target)
         if override is not None:
             value, note = override
         na = isinstance(value, str) and value == NA
@@ -174,6 +184,12 @@ class Views:
             range=self.words.number_range(question) if isinstance(question, NumberQuestion) else None,
             error=error,
             seen=seen,
+            targets=[
+                ChoiceView(c.key, c.label, c.detail, target is not None and c.key == str(int(target)))
+                for c in self.words.choices(question)
+            ]
+            if isinstance(question, LevelQuestion)
+            else [],
         )
 
     def theme_links(self, token: str, state: AnswerState, current: int | None = None) -> list[ThemeLink]:

@@ -120,11 +120,18 @@ class Visitor:
         data = {**PROFILE, **overrides, "csrf": self.csrf(token)}
         return self.client.post(f"/a/{token}/profile", data=data, follow_redirects=False)
 
-    def save(self, token: str, question: str, value: Any, note: str | None = None, csrf: str | None = None) -> Response:
+    def save(
+        self,
+        token: str,
+        question: str,
+        value: Any,
+        note: str | None = None,
+        csrf: str | None = None,
+        target: Any = None,
+    ) -> Response:
         headers = {"X-CSRF-Token": csrf if csrf is not None else self.csrf(token)}
-        return self.client.post(
-            f"/a/{token}/answer", json={"question": question, "value": value, "note": note}, headers=headers
-        )
+        body = {"question": question, "value": value, "note": note} | ({"target": target} if target is not None else {})
+        return self.client.post(f"/a/{token}/answer", json=body, headers=headers)
 
     def answer_all(self, token: str, answers: dict[str, Any] | None = None) -> None:
         csrf = self.csrf(token)

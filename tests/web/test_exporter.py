@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from assess.api import load_criteria, score
 from assess.models.response import Response
+from assess.models.result import ScoreResult
 from assess.validation import validate_response
 from tests.conftest import GOOD_ANSWERS, MINI
 from tests.web.conftest import PROFILE, MakeApp, Visitor, csrf_of
@@ -152,6 +153,27 @@ def test_a_refused_answer_is_explained_in_the_exporters_language(client: TestCli
     assert "&#39;lots&#39; 不是数字" in response.text and "is not a number" not in response.text
     assert visitor.save(token, "A-02", "maybe").json()["error"] == "“maybe”不是可选答案，可填：none、some、full"
     assert visitor.save(token, "A-01", "N/A").json()["error"] == "此题不能填“不适用”"
+
+
+def test_a_target_level_is_saved_shown_and_scored(app: FastAPI, client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token)
+    assert visitor.save(token, "A-01", 2, target="4").json()["ok"]
+    assert 'id="target-A-01"' in client.get(f"/a/{token}/theme/1").text
+    assert re.search(r'<option value="4" selected>', client.get(f"/a/{token}/theme/1").text)
+    refused = visitor.save(token, "A-01", 2, target="9")
+    assert refused.status_code == 422 and refused.json()["error"] == "target must be a level from 0 to 4"
+    assert visitor.save(token, "A-02", "some", target="3").json()["error"].startswith("a target can only be set")
+    # The page's own form sets it too: A-01 aims for level 3 now.
+    page = client.get(f"/a/{token}/theme/1").text
+    client.post(f"/a/{token}/theme/1", data=theme_form(page) | {"target-A-01": "3", "go": "stay"})
+    visitor.answer_all(token, {k: v for k, v in GOOD_ANSWERS.items() if k != "A-01"})
+    assert visitor.submit(token).status_code == 303
+    record = app.state.web.store.get(token)
+    result = ScoreResult.model_validate_json(record.result)
+    assert result.question("A-01").target == 3.0
+    step = next(p for p in result.priorities if p.question_id == "A-01")
+    assert step.target == 3.0 and step.gain_to_target is not None and step.gain_to_target > 0
 
 
 def test_a_stale_page_does_not_undo_another_tabs_answer(client: TestClient, visitor: Visitor) -> None:

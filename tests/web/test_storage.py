@@ -6,10 +6,10 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from assess.web.schema import LATEST, schema_version
-from assess.web.storage import AnswerWrite, Assessment, Store, StoredValue, normalise_url
+from assess.web.storage import AnswerWrite, Assessment, Store, StoredAnswer, StoredValue, normalise_url
 
 
 def get(store: Store, token: str) -> Assessment:
@@ -35,6 +35,24 @@ def test_schema_is_created_once_and_versioned(db_url: str) -> None:
         assert conn.execute(select(schema_version.c.version)).scalars().all() == [LATEST]
     first.close()
     again.close()
+
+
+def test_a_version_1_database_gains_answer_targets(db_url: str) -> None:
+    first = Store(db_url)
+    record = first.create("zh")
+    first.save_answer(record.token, "A-01", 2, "before the upgrade")
+    with first.engine.begin() as conn:  # back to the schema of version 1: answers had no target
+        conn.execute(text("ALTER TABLE answers DROP COLUMN target"))
+        conn.execute(schema_version.update().values(version=1))
+    first.close()
+    upgraded = Store(db_url)
+    assert upgraded.schema_version == LATEST == 2
+    assert upgraded.answers(record.id)["A-01"] == StoredAnswer(2, "before the upgrade", None)
+    upgraded.save_answer(record.token, "A-01", 2, "after", 4.0)
+    assert upgraded.answers(record.id)["A-01"] == StoredAnswer(2, "after", 4.0)
+    upgraded.save_answer(record.token, "A-02", None, None, 3.0)  # a target alone is kept (not scored)
+    assert upgraded.all_answers()[record.id]["A-02"] == StoredAnswer(None, None, 3.0)
+    upgraded.close()
 
 
 def test_concurrent_saves_are_merged(store: Store) -> None:

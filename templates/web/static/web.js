@@ -19,7 +19,8 @@
       value = document.getElementById("answer-" + id).value;
     }
     var note = document.getElementById("note-" + id);
-    return { question: id, value: value, note: note ? note.value : null };
+    var target = document.getElementById("target-" + id);
+    return { question: id, value: value, note: note ? note.value : null, target: target ? target.value : null };
   }
 
   function showState(id, text, kind) {
