@@ -40,10 +40,14 @@ class AssessError(Exception):
 class UserError(AssessError):
     """Something the user can fix: every problem found, not just the first."""
 
-    def __init__(self, summary: str, problems: list[Problem] | None = None) -> None:
+    def __init__(self, summary: str, problems: list[Problem] | None = None, summary_zh: str | None = None) -> None:
         super().__init__(summary)
         self.summary = summary
+        self.summary_zh = summary_zh  # the summary in Chinese, where assess has the words for it
         self.problems: list[Problem] = list(problems or [])
+
+    def summary_in(self, lang: str) -> str:
+        return self.summary_zh if lang == "zh" and self.summary_zh else self.summary
 
     def __str__(self) -> str:
         lines = [self.summary, *(f"  {p}" for p in self.problems)]

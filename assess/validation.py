@@ -272,7 +272,8 @@ def validate_response(
     errors = [p for p in validator.problems if p.severity == "error"]
     if errors:
         name = source or "the response"
-        raise ResponseError(f"{name} does not fit criteria set {criteria.id} ({len(errors)} problems)", errors)
+        summary = say("does_not_fit", name=name, criteria=criteria.id, count=len(errors))
+        raise ResponseError(str(summary), errors, summary.in_lang("zh"))
     return ValidatedResponse(
         criteria_id=criteria.id,
         status=response.status,

@@ -67,6 +67,17 @@ def test_validate(tmp_path: Path) -> None:
     assert warned.exit_code == 0 and "required answer missing (draft)" in warned.stderr
 
 
+def test_validate_in_chinese(tmp_path: Path) -> None:
+    bad = response_file(tmp_path, "bad.yaml", {**GOOD, "A-01": 9})
+    refused = runner.invoke(app, ["validate", str(bad), "-c", str(MINI), "--lang", "zh"])
+    assert refused.exit_code == 1
+    assert "bad.yaml 不符合评价标准 mini（1 个问题）" in refused.stderr
+    assert "错误 bad.yaml:" in refused.stderr and "“9”不是可选答案，可填：0、1、2、3、4" in refused.stderr
+    draft = response_file(tmp_path, "draft.yaml", {"A-01": 1}, status="draft")
+    warned = runner.invoke(app, ["validate", str(draft), "-c", str(MINI), "--lang", "zh"])
+    assert warned.exit_code == 0 and "提示" in warned.stderr and "A-02：必答题未作答（草稿）" in warned.stderr
+
+
 def test_usage_error_exits_2() -> None:
     assert runner.invoke(app, ["score", "--format", "xml", "x.yaml"]).exit_code == 2
     assert runner.invoke(app, ["no-such-command"]).exit_code == 2

@@ -11,18 +11,19 @@ from rich.markup import escape
 
 from assess.cli.console import err
 from assess.errors import Problem, UserError
+from assess.messages import say
 from assess.models.common import Lang
 
 
 def print_problems(problems: list[Problem], console: Console = err, lang: Lang = "en") -> None:
     for problem in problems:
         style = "yellow" if problem.severity == "warning" else "red"
-        label = "warning" if problem.severity == "warning" else "error"
+        label = say("warning" if problem.severity == "warning" else "error").in_lang(lang)
         console.print(f"  [{style}]{label}[/{style}] {escape(problem.shown(lang))}")
 
 
 def report_user_error(exc: UserError, lang: Lang = "en") -> None:
-    err.print(f"[bold red]✗[/bold red] {escape(exc.summary)}")
+    err.print(f"[bold red]✗[/bold red] {escape(exc.summary_in(lang))}")
     print_problems(exc.problems, lang=lang)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assess.errors import Problem, ResponseError
+from assess.messages import say
 from assess.models.answers import ValidatedResponse
 from assess.models.criteria import CriteriaSet
 from assess.models.response import Response
@@ -32,7 +33,8 @@ def read_response(path: Path, criteria: CriteriaSet) -> ValidatedResponse:
     try:
         response = Response.model_validate(data)
     except ValidationError as exc:
-        raise ResponseError(f"{name} has problems", problems_from(exc, name, locations)) from None
+        summary = say("has_problems", name=name)
+        raise ResponseError(str(summary), problems_from(exc, name, locations), summary.in_lang("zh")) from None
 
     def locator(where: Sequence[str | int]) -> str:
         return locate(name, locations, where)
