@@ -51,6 +51,8 @@ class StepView:
     gain: str
     gain_1000: str
     advice: Text | None
+    target: Text | None = None  # the firm's own target level, when it is above the next step
+    target_gain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ class _Builder:
 
     def step(self, p: Priority) -> StepView:
         q = self.c.questions[p.question_id]
+        beyond_next = p.target is not None and isinstance(p.next, int) and p.target > p.next
         return StepView(
             rank=p.rank,
             question_id=p.question_id,
@@ -185,6 +188,8 @@ class _Builder:
             gain=f"+{p.gain:.2f}",
             gain_1000=f"+{p.gain_1000:.1f}",
             advice=advice_for(q, p.current),
+            target=answer_text(self.c, q, int(p.target)) if beyond_next else None,
+            target_gain=f"+{p.gain_to_target:.2f}" if beyond_next and p.gain_to_target is not None else None,
         )
 
     def reason(self, reason: Reason) -> Text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,10 @@ import pytest
 from pypdf import PdfReader
 
 from assess.api import load_response, response_files, score
-from assess.models.criteria import CriteriaSet
+from assess.models.criteria import CriteriaSet, LevelQuestion
 from assess.models.result import ScoreResult
-from assess.report.render import RESULT_ATTACHMENT, ReportOptions, render_report
+from assess.report.context import STEPS_PER_HORIZON
+from assess.report.render import RESULT_ATTACHMENT, ReportOptions, render_report, report_html
 from tests.report.conftest import SEEDS, pdf_fonts, pdf_text
 
 SEED_FILES = response_files([SEEDS])
@@ -88,3 +90,28 @@ def test_archival_variant(criteria: CriteriaSet, strong: ScoreResult) -> None:
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert "<pdfaid:part>3</pdfaid:part>" in xmp.replace(" ", "") or 'pdfaid:part="3"' in xmp
     assert RESULT_ATTACHMENT in reader.attachments
+
+
+def test_a_target_beyond_the_next_step_is_shown_in_the_roadmap(criteria: CriteriaSet) -> None:
+    response = load_response(SEEDS / "borun-appliances.yaml", criteria)
+    plain = score(criteria, response)
+    assert 'class="own-target"' not in report_html(criteria, plain, ReportOptions())
+    shown = [  # the steps each horizon of the roadmap lists
+        p
+        for effort in ("quick", "medium", "long")
+        for p in [p for p in plain.priorities if p.effort == effort and p.gain > 0][:STEPS_PER_HORIZON]
+    ]
+    step = next(
+        p
+        for p in shown
+        if isinstance(question := criteria.questions[p.question_id], LevelQuestion)
+        and isinstance(p.next, int)
+        and p.next < question.max_points
+    )
+    top = int(criteria.questions[step.question_id].max_points)
+    aimed = response.answers[step.question_id].model_copy(update={"target": float(top)})
+    result = score(criteria, response.model_copy(update={"answers": {**response.answers, step.question_id: aimed}}))
+    html = report_html(criteria, result, ReportOptions(mode="en"))
+    gain = next(p for p in result.priorities if p.question_id == step.question_id).gain_to_target
+    assert gain is not None
+    assert re.search(rf'<div class="own-target">Firm&#39;s target: {top} [^<]+ \+{gain:.2f}</div>', html)
