@@ -177,7 +177,7 @@ class _Builder:
 
     def step(self, p: Priority) -> StepView:
         q = self.c.questions[p.question_id]
-        beyond_next = p.target is not None and isinstance(p.next, int) and p.target > p.next
+        target = int(p.target) if p.target is not None and isinstance(p.next, int) and p.target > p.next else None
         return StepView(
             rank=p.rank,
             question_id=p.question_id,
@@ -188,8 +188,8 @@ class _Builder:
             gain=f"+{p.gain:.2f}",
             gain_1000=f"+{p.gain_1000:.1f}",
             advice=advice_for(q, p.current),
-            target=answer_text(self.c, q, int(p.target)) if beyond_next else None,
-            target_gain=f"+{p.gain_to_target:.2f}" if beyond_next and p.gain_to_target is not None else None,
+            target=None if target is None else answer_text(self.c, q, target),
+            target_gain=None if target is None or p.gain_to_target is None else f"+{p.gain_to_target:.2f}",
         )
 
     def reason(self, reason: Reason) -> Text:
