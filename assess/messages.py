@@ -15,7 +15,6 @@ from assess.errors import InternalError
 from assess.models.common import Lang, Text
 from assess.paths import data_dir
 from assess.readers.safe_yaml import load_yaml
-from assess.readers.text_file import read_text
 
 _LIST_SEPARATOR: dict[Lang, str] = {"zh": "、", "en": ", "}
 
@@ -64,6 +63,6 @@ def _shown(value: Any, lang: Lang) -> str:
 @lru_cache(maxsize=1)
 def messages() -> dict[str, Text]:
     """The catalogue, read once per process."""
-    path = data_dir("templates") / "messages.yaml"
-    data, _ = load_yaml(read_text(path, path.name), path.name)
+    path = data_dir("templates") / "messages.yaml"  # our own file: read directly (the safe reader reports with us)
+    data, _ = load_yaml(path.read_text(encoding="utf-8"), path.name)
     return {str(key): Text.model_validate(value) for key, value in data.items()}

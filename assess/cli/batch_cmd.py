@@ -13,6 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from assess.batch.run import BatchOptions, BatchSummary, default_criteria_dir, run_batch
 from assess.cli.console import err, out
 from assess.cli.errors import user_errors
+from assess.messages import say
+from assess.models.common import Lang
 from assess.report.brand import Brand, load_brand
 
 
@@ -45,29 +47,34 @@ def run_with_progress(inputs: list[Path], options: BatchOptions) -> BatchSummary
         return run_batch(inputs, options, update)
 
 
-def _rate(count: int, seconds: float) -> str:
-    """` in 0.61 s (1,639/s)`: how long a pass took, for people planning a season's batch."""
+def _rate(count: int, seconds: float, lang: Lang) -> str:
+    """`in 0.61 s (1,639/s)`: how long a pass took, for people planning a season's batch."""
     if count == 0 or seconds <= 0:
         return ""
-    return (
-        f" in {seconds:.2f} s ({count / seconds:,.0f}/s)"
-        if count / seconds >= 10
-        else f" in {seconds:.1f} s ({count / seconds:.2f}/s)"
-    )
+    speed = f"{count / seconds:,.0f}" if count / seconds >= 10 else f"{count / seconds:.2f}"
+    shown = f"{seconds:.2f}" if count / seconds >= 10 else f"{seconds:.1f}"
+    return ("" if lang == "zh" else " ") + say("batch_rate", seconds=shown, speed=speed).in_lang(lang)
 
 
-def print_summary(summary: BatchSummary) -> None:
-    out.print(
-        f"[green]✓[/green] {summary.scored} firms scored{_rate(summary.scored, summary.scoring_seconds)}; "
-        f"{summary.failed_inputs} inputs failed; {summary.reports_written} reports written"
-        f"{_rate(summary.reports_written, summary.reports_seconds)}, {summary.reports_skipped} unchanged"
+def print_summary(summary: BatchSummary, lang: Lang = "en") -> None:
+    """What was done and what failed, in Chinese with `--lang zh` (otherwise English)."""
+    semicolon, comma = ("；", "，") if lang == "zh" else ("; ", ", ")
+    scored = say("batch_scored", count=summary.scored).in_lang(lang) + _rate(
+        summary.scored, summary.scoring_seconds, lang
     )
+    reports = say("batch_reports", count=summary.reports_written).in_lang(lang) + _rate(
+        summary.reports_written, summary.reports_seconds, lang
+    )
+    failed = say("batch_failed", count=summary.failed_inputs).in_lang(lang)
+    unchanged = say("batch_unchanged", count=summary.reports_skipped).in_lang(lang)
+    out.print(f"[green]✓[/green] {escape(scored + semicolon + failed + semicolon + reports + comma + unchanged)}")
+    label = say("error").in_lang(lang)
     for error in summary.errors[:20]:
         where = f"{error.location}: " if error.location else ""
-        err.print(f"  [red]error[/red] {escape(error.input)}: {escape(where + error.message)}")
+        err.print(f"  [red]{label}[/red] {escape(error.input)}: {escape(where + error.message)}")
     if len(summary.errors) > 20:
-        err.print(f"  … {len(summary.errors) - 20} more in errors.csv")
-    out.print(f"Outputs in {escape(str(summary.outdir.resolve()))}")
+        err.print(f"  {escape(say('batch_more_errors', count=len(summary.errors) - 20).in_lang(lang))}")
+    out.print(escape(say("batch_outputs", path=str(summary.outdir.resolve())).in_lang(lang)))
 
 
 def batch(
@@ -102,6 +109,6 @@ def batch(
             profile=profile,
         )
         summary = run_with_progress(inputs, options)
-    print_summary(summary)
+    print_summary(summary, "zh" if lang is ModeOption.zh else "en")
     if not summary.ok:
         raise typer.Exit(1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assess.errors import InputFileError, Problem
+from assess.messages import Message, say
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -18,31 +19,27 @@ def read_bytes(path: Path, limit: int = MAX_BYTES, name: str | None = None) -> b
     try:
         size = path.stat().st_size
         if size > limit:
-            raise _fail(source, f"the file is {size // 1024 // 1024} MB; the limit is {limit // 1024 // 1024} MB")
+            raise _fail(source, say("file_too_big", size=size // 1024 // 1024, limit=limit // 1024 // 1024))
         return path.read_bytes()
     except FileNotFoundError:
-        raise _fail(source, "no such file") from None
+        raise _fail(source, say("no_such_file")) from None
     except IsADirectoryError:
-        raise _fail(source, "this is a folder, not a file") from None
+        raise _fail(source, say("is_a_folder")) from None
     except PermissionError:
-        raise _fail(source, "permission denied") from None
+        raise _fail(source, say("permission_denied")) from None
 
 
 def decode_text(data: bytes, source: str) -> str:
     """UTF-8 text with BOM removed and CRLF/CR turned into LF."""
     if not data.strip():
-        raise _fail(source, "the file is empty")
+        raise _fail(source, say("file_empty"))
     if b"\x00" in data[:8192]:
-        raise _fail(source, "this looks like a binary file, not text (YAML or JSON expected)")
+        raise _fail(source, say("file_binary"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _fail(
-            source,
-            f"line {line}: the text is not UTF-8 (it may have been saved as GBK/GB18030); "
-            "save it as UTF-8 and try again",
-        ) from None
+        raise _fail(source, say("not_utf8", line=line)) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -51,6 +48,6 @@ def read_text(path: Path, name: str | None = None) -> str:
     return decode_text(read_bytes(path, name=name), name or path.name)
 
 
-def _fail(source: Path | str, message: str) -> InputFileError:
+def _fail(source: Path | str, message: Message) -> InputFileError:
     name = source.name if isinstance(source, Path) else source
-    return InputFileError(f"Cannot read {name}", [Problem(name, message)])
+    return InputFileError(f"Cannot read {name}", [Problem(name, str(message), message_zh=message.in_lang("zh"))])

@@ -255,6 +255,20 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert "bad.csv row 2" in failed.stderr
 
 
+def test_cli_summary_and_errors_in_chinese(tmp_path: Path) -> None:
+    table = write_table(tmp_path / "firms.csv", [GOOD_ROW])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    args = ["batch", str(table), str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-pdf", "-c", str(MINI)]
+    result = runner.invoke(app, [*args, "--jobs", "1", "--lang", "zh"])
+    assert result.exit_code == 1
+    summary = r"已评分 1 家企业（用时 [\d.]+ 秒，[\d,.]+/秒）；1 个输入失败；已生成 0 份报告，0 份未变"
+    assert re.search(summary, result.stdout), result.stdout
+    assert "错误" in result.stderr and "这似乎是二进制文件，不是文本" in result.stderr
+    [error] = read_csv(tmp_path / "out" / "errors.csv")
+    assert error["problem"] == "这似乎是二进制文件，不是文本（应为 YAML 或 JSON）"
+
+
 def test_process_pool_gives_the_same_results(tmp_path: Path) -> None:
     folder = tmp_path / "seeds"
     shutil.copytree(SEEDS, folder)
