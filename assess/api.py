@@ -68,6 +68,13 @@ def check_criteria_folder(path: Path) -> list[LoadedCriteria]:
     return [inspect_criteria(folder) for folder in sets]
 
 
+def new_criteria_set(dest: Path | str, new_id: str, source: Path | str | None = None) -> Path:
+    """A copy of a criteria set (the built-in default set unless `source` is given) under a new id, to edit."""
+    from assess.criteria_scaffold import new_criteria_set as copy_set
+
+    return copy_set(Path(source) if source is not None else criteria_root() / DEFAULT_SET, Path(dest), new_id)
+
+
 def load_response(path: Path | str, criteria: CriteriaSet) -> ValidatedResponse:
     return read_response(Path(path), criteria)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
+from assess.api import load_criteria
 from assess.cli.app import app
 from tests.conftest import MINI, firm, write_yaml
 
@@ -128,6 +129,23 @@ def test_criteria_check_refuses_overlapping_number_bands(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "themes/beta.yaml" in result.stdout and "questions[0]" in result.stdout
     assert "bands overlap: [-inf, 2) and [1, 5)" in result.stdout
+
+
+def test_criteria_new_starts_an_own_set_from_the_built_in_one(tmp_path: Path) -> None:
+    dest = tmp_path / "sets" / "acme"
+    made = runner.invoke(app, ["criteria", "new", str(dest), "--id", "acme-export-2027"])
+    assert made.exit_code == 0, made.output
+    own = load_criteria(dest)
+    assert (own.id, own.version) == ("acme-export-2027", "0.1.0")
+    assert own.content_hash != load_criteria().content_hash and len(own.questions) == len(load_criteria().questions)
+    assert (dest / "set.yaml").read_text(encoding="utf-8").startswith("# Started from criteria set ningbo-export")
+    assert runner.invoke(app, ["criteria", "check", str(dest)]).exit_code == 0
+    again = runner.invoke(app, ["criteria", "new", str(dest), "--id", "other"])
+    assert again.exit_code == 1 and "already exists" in again.stderr  # nothing is overwritten
+    bad = runner.invoke(app, ["criteria", "new", str(tmp_path / "b"), "--id", "9 bad"])
+    assert bad.exit_code == 1 and "cannot be a criteria set id" in bad.stderr and not (tmp_path / "b").exists()
+    from_mini = runner.invoke(app, ["criteria", "new", str(tmp_path / "m"), "--id", "mini2", "--from", str(MINI)])
+    assert from_mini.exit_code == 0 and load_criteria(tmp_path / "m").id == "mini2"
 
 
 def test_criteria_check_passes_on_the_fixture() -> None:

@@ -55,6 +55,24 @@ def show(
 
 
 @criteria_app.command()
+def new(
+    dest: Annotated[Path, typer.Argument(help="Folder for the new set (must not exist yet).")],
+    set_id: Annotated[str, typer.Option("--id", help="The new set's id, e.g. acme-export-2027.")],
+    source: Annotated[
+        Path | None, typer.Option("--from", help="Set to start from (default: the built-in set).")
+    ] = None,
+) -> None:
+    """Start your own criteria set as a copy of an existing one, with a new id and version 0.1.0."""
+    with user_errors():
+        folder = api.new_criteria_set(dest, set_id, source)
+        criteria = api.load_criteria(folder)
+    out.print(
+        f"[green]✓[/green] {escape(str(folder))}: {criteria.id} {criteria.version}, {len(criteria.questions)} questions"
+    )
+    out.print(f"  edit the YAML files, then run: assess criteria check {escape(str(folder))}")
+
+
+@criteria_app.command()
 def check(paths: Annotated[list[Path], typer.Argument(help="Criteria set folders, or a folder of sets.")]) -> None:
     """Lint criteria sets: ids, weights, points, texts in both languages, advice, rule references."""
     failed = False
