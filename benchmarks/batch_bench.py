@@ -409,10 +409,16 @@ def main() -> None:
         )
     targets.append(
         (
-            f"scoring only > {TARGET_SCORING:,.0f} firms/s ({score_n:,} firms)",
-            f"{fmt_rate(steady, 'firms/s')} after start-up ({fmt_rate(end_to_end, 'firms/s')} end to end; "
-            f"scoring pass alone {fmt_rate(big.scoring_pass, 'firms/s')})",
+            f"scoring only > {TARGET_SCORING:,.0f} firms/s ({score_n:,} firms), whole command after start-up",
+            f"{fmt_rate(steady, 'firms/s')} after start-up ({fmt_rate(end_to_end, 'firms/s')} end to end)",
             None if steady is None else steady > TARGET_SCORING,
+        )
+    )
+    targets.append(
+        (
+            f"scoring only > {TARGET_SCORING:,.0f} firms/s ({score_n:,} firms), the scoring pass",
+            f"{fmt_rate(big.scoring_pass, 'firms/s')} (as `assess batch` reports it)",
+            None if big.scoring_pass is None else big.scoring_pass > TARGET_SCORING,
         )
     )
 
