@@ -27,7 +27,7 @@ from assess.scoring.conditions import evaluate
 from assess.scoring.points import scored_answer
 from assess.scoring.priorities import rank_priorities
 from assess.scoring.readiness import judge_readiness
-from assess.scoring.themes import gate_cap, raw_theme_score
+from assess.scoring.themes import gate_cap, tally_themes
 
 _EPSILON = 1e-9
 # Results are immutable, so firms with the same answer to a question share one QuestionResult object.
@@ -171,12 +171,10 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
     applies = applicability(criteria, response.firm, answers)
     visible = {qid: a for qid, a in answers.items() if applies.get(qid)}
     questions = question_results(criteria, answers, applies)
-    by_theme: dict[str, list[QuestionResult]] = {t.id: [] for t in criteria.themes}
-    for r in questions:
-        by_theme[r.theme].append(r)
+    tallies = tally_themes(criteria, questions)
 
     caps, capped_by, gate_results = theme_caps(criteria, response, visible)
-    raw = {tid: raw_theme_score(rs) for tid, rs in by_theme.items()}
+    raw = {tid: tally.raw_score for tid, tally in tallies.items()}
     final = {tid: (None if s is None else min(s, caps.get(tid, 100.0))) for tid, s in raw.items()}
     shares = profile_shares(criteria, profile, {t for t, s in final.items() if s is not None})
     overall = sum(shares[t] * s for t, s in final.items() if s is not None) if any(shares.values()) else None
@@ -192,9 +190,7 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
                 band_capped_by.append(gate.id)
         band_id = band.id
 
-    counted_for_completeness = [
-        r for r in questions if r.status != "inapplicable" and criteria.questions[r.id].kind != "text"
-    ]
+    counted_for_completeness = [r for r in questions if r.status != "inapplicable" and r.kind != "text"]
     done = sum(1 for r in counted_for_completeness if r.status != "unanswered")
     completeness = done / len(counted_for_completeness) if counted_for_completeness else 1.0
     provisional = completeness < criteria.provisional_below - _EPSILON
@@ -211,7 +207,7 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
 
     themes = []
     for theme in criteria.themes:
-        rs = by_theme[theme.id]
+        tally = tallies[theme.id]
         floor = criteria.award.floor_for(theme.id)
         score_t = final[theme.id]
         themes.append(
@@ -222,15 +218,15 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
                 weight_share=round(shares[theme.id], 6),
                 cap=caps.get(theme.id),
                 gates=capped_by.get(theme.id, []),
-                answered=sum(1 for r in rs if r.status in ("answered", "na", "na_over_limit", "unscored")),
-                applicable=sum(1 for r in rs if r.status != "inapplicable"),
+                answered=tally.answered,
+                applicable=tally.applicable,
                 floor=floor,
                 meets_floor=None if score_t is None else score_t >= floor - _EPSILON,
             )
         )
 
     gate_truths = {g.id: g.applied for g in gate_results}
-    priorities = rank_priorities(criteria, response, visible, by_theme, caps, shares, final, gate_truths)
+    priorities = rank_priorities(criteria, response, visible, tallies, caps, shares, final, gate_truths)
     readiness = judge_readiness(criteria, overall, themes, vetoes, provisional, completeness)
     firm = response.firm
     return ScoreResult(

@@ -16,7 +16,7 @@ from assess.models.criteria import CriteriaSet, Gate, LevelQuestion, Question
 from assess.models.result import Priority, QuestionResult
 from assess.scoring.conditions import evaluate
 from assess.scoring.points import scored_answer
-from assess.scoring.themes import gate_cap
+from assess.scoring.themes import ThemeTally, gate_cap
 
 _EFFORT_ORDER = {"quick": 0, "medium": 1, "long": 2}
 
@@ -96,16 +96,6 @@ def _new_step(criteria: CriteriaSet, question: Question, result: QuestionResult)
     return step
 
 
-def _theme_totals(results: list[QuestionResult]) -> tuple[float, float]:
-    """(weighted share of points earned, total weight) over the counted questions of a theme."""
-    earned = total = 0.0
-    for r in results:
-        if r.counted and r.max_points > 0:
-            total += r.weight
-            earned += r.weight * (r.points or 0.0) / r.max_points
-    return earned, total
-
-
 @dataclass(frozen=True, slots=True)
 class _ThemeNow:
     """One theme of one firm as scored: what a changed answer is measured against."""
@@ -145,7 +135,7 @@ def rank_priorities(
     criteria: CriteriaSet,
     response: ValidatedResponse,
     visible: Mapping[str, Answer],
-    by_theme: Mapping[str, list[QuestionResult]],
+    tallies: Mapping[str, ThemeTally],
     caps: Mapping[str, float],
     shares: Mapping[str, float],
     final: Mapping[str, float | None],
@@ -154,24 +144,23 @@ def rank_priorities(
     """Every possible next step, best gain first (then quicker effort, then question order)."""
     found: list[tuple[float, tuple[int, int], _Step, float | None]] = []
     questions = criteria.questions
-    for theme_id, results in by_theme.items():
+    for theme_id, tally in tallies.items():
         now = final[theme_id]
         if now is None:
             continue
         share = shares[theme_id]
-        earned, total = _theme_totals(results)
         theme = _ThemeNow(
             criteria,
             response,
             visible,
             gate_truths,
             theme_id,
-            earned,
-            total,
+            tally.earned,
+            tally.total,
             caps.get(theme_id, 100.0),
             criteria.theme_gates[theme_id],
         )
-        for r in results:
+        for r in tally.results:
             if r.status != "answered" or not r.counted or r.answer is None:
                 continue
             step = _step_of(criteria, questions[r.id], r)
