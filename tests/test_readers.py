@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from assess.errors import InputFileError, ResponseError, UserError
 from assess.models.criteria import CriteriaSet
+from assess.readers import text_file
 from assess.readers.response_file import read_response
 from assess.readers.safe_yaml import load_yaml
 
@@ -151,3 +153,19 @@ def test_line_map_names_keys_and_items_and_scalars_keep_yaml_meaning() -> None:
     assert lines[("answers", "B-02", 1)] == 7
     assert lines.get(("answers", "Z-99")) is None
     assert len(lines) == 10
+
+
+def test_a_file_that_grows_while_read_is_read_whole_up_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "growing.yaml", b"x" * 100)
+    real_fstat = os.fstat
+
+    def stale_fstat(fd: int) -> os.stat_result:  # the size seen before the writer finished
+        found = real_fstat(fd)
+        return os.stat_result((found.st_mode, found.st_ino, found.st_dev, found.st_nlink, 0, 0, 10, 0, 0, 0))
+
+    monkeypatch.setattr(os, "fstat", stale_fstat)
+    assert text_file.read_bytes(path) == b"x" * 100
+    with pytest.raises(InputFileError, match=r"growing\.yaml"):
+        text_file.read_bytes(path, limit=50)

@@ -5,6 +5,7 @@ An empty, binary or wrongly-encoded file gets one clear message instead of a dec
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from assess.errors import InputFileError, Problem
@@ -14,13 +15,29 @@ MAX_BYTES = 20 * 1024 * 1024
 
 
 def read_bytes(path: Path, limit: int = MAX_BYTES, name: str | None = None) -> bytes:
-    """The file's bytes, refusing missing, unreadable and oversized files with a message."""
+    """The file's bytes, refusing missing, unreadable and oversized files with a message.
+
+    One open, one fstat and (usually) one read: a batch reads thousands of small files.
+    """
     source: Path | str = name or path
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise _fail(source, say("file_too_big", size=size // 1024 // 1024, limit=limit // 1024 // 1024))
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            size = os.fstat(fd).st_size
+            if size > limit:
+                raise _fail(source, say("file_too_big", size=size // 1024 // 1024, limit=limit // 1024 // 1024))
+            data = os.read(fd, size + 1)  # a short read is the end of a regular file
+            if len(data) > size:  # it grew while being read: take the rest, up to the limit
+                chunks = [data]
+                while (chunk := os.read(fd, 1 << 16)) and sum(map(len, chunks)) <= limit:
+                    chunks.append(chunk)
+                data = b"".join(chunks)
+                if len(data) > limit:
+                    megabytes = len(data) // 1024 // 1024
+                    raise _fail(source, say("file_too_big", size=megabytes, limit=limit // 1024 // 1024))
+            return data
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise _fail(source, say("no_such_file")) from None
     except IsADirectoryError:
