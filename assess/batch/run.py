@@ -37,7 +37,7 @@ from assess.batch.reports import (
 )
 from assess.batch.rows import ErrorRow, FirmRow
 from assess.batch.worker import Chunk, score_chunk, share_criteria
-from assess.files import write_atomic
+from assess.files import folder_lock, write_atomic
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.paths import data_dir
@@ -295,7 +295,13 @@ def _render_reports(
 def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | None = None) -> BatchSummary:
     """Score (and report on) every input; the summary says what was written and what failed."""
     criteria = load_criteria(options.criteria_dir)
-    options.outdir.mkdir(parents=True, exist_ok=True)
+    with folder_lock(options.outdir):
+        return _run_locked(inputs, options, criteria, progress)
+
+
+def _run_locked(
+    inputs: list[Path], options: BatchOptions, criteria: CriteriaSet, progress: Progress | None
+) -> BatchSummary:
     mapping = load_mapping(options.mapping) if options.mapping else None
     previous = load_previous(options.previous) if options.previous else None
     jobs = _jobs(options.jobs)

@@ -20,6 +20,8 @@ from assess.batch.reports import RenderTask, render_item
 from assess.batch.run import BatchOptions, default_criteria_dir, run_batch
 from assess.batch.worker import Chunk, Outcome, score_chunk
 from assess.cli.app import app
+from assess.errors import UserError
+from assess.files import folder_lock
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -199,6 +201,18 @@ def test_interrupted_run_leaves_no_half_written_file(tmp_path: Path, monkeypatch
     monkeypatch.setattr(batch_reports, "render_item", real)
     rerun = run_batch([inputs], options)
     assert rerun.ok and rerun.reports_written + rerun.reports_skipped == 3
+
+
+def test_two_batches_never_write_into_one_folder_at_once(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", GOOD_ANSWERS)
+    with folder_lock(tmp_path / "out"):  # another batch is running there
+        with pytest.raises(UserError, match="Another run is writing to"):
+            run_batch([inputs], mini_options(tmp_path / "out"))
+        assert list((tmp_path / "out").iterdir()) == []  # it wrote nothing
+    assert run_batch([inputs], mini_options(tmp_path / "out")).scored == 1  # free again
+    assert not [p for p in (tmp_path / "out").iterdir() if "lock" in p.name]  # and nothing left behind
 
 
 def test_interrupted_scoring_leaves_no_part_or_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
