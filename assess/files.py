@@ -53,6 +53,8 @@ def folder_lock(folder: Path) -> Iterator[None]:
                     f"Another run is writing to {folder}",
                     [Problem(str(folder), "wait until it has finished, or choose another output folder")],
                 ) from None
+            except OSError:
+                pass  # a file system without locks (some network shares): go on unguarded, as before
         yield
     finally:
         os.close(handle)  # closing releases the lock
