@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol
 from pydantic import ValidationError
 
 from assess.errors import InputFileError, Problem, UserError
+from assess.messages import say
 from assess.models.answers import Answer
 from assess.models.common import LANGS, Lang, Text
 from assess.models.credit_code import credit_code_problem
@@ -578,13 +579,24 @@ class _Session:
                 self.say("needs_answer")
                 continue
             try:
+                text, target = self._split_target(question, text)
                 value = self._parse_answer(question, raw_text if isinstance(question, TextQuestion) else text)
             except _RejectedError as exc:
                 self.io.show(str(exc))
                 continue
-            outcome = self._ask_note_and_store(question, value, entry)
+            outcome = self._ask_note_and_store(question, value, entry, target)
             if outcome is not _Outcome.BACK:
                 return outcome
+
+    def _split_target(self, question: Question, text: str) -> tuple[str, int | None]:
+        """`2>3` answers level 2 and aims for level 3 (maturity-level questions only)."""
+        if not isinstance(question, LevelQuestion) or ">" not in text:
+            return text, None
+        answer, _, wanted = text.partition(">")
+        top = int(question.max_points)
+        if not wanted.strip().isdigit() or int(wanted) > top:
+            raise _RejectedError(self.tx(say("target_range", top=top).text()))
+        return answer.strip(), int(wanted)
 
     def _parse_answer(self, question: Question, text: str) -> Any:
         """The value to store for a typed answer: numbers of the options shown become option ids."""
@@ -618,8 +630,11 @@ class _Session:
             return int(value)
         return value
 
-    def _ask_note_and_store(self, question: Question, value: Any, entry: Any) -> _Outcome:
-        """Ask for the evidence note (required for N/A when the policy says so), then store and save."""
+    def _ask_note_and_store(self, question: Question, value: Any, entry: Any, target: int | None = None) -> _Outcome:
+        """Ask for the evidence note (required for N/A when the policy says so), then store and save.
+
+        A new target level replaces the old one; without one, the old target is kept.
+        """
         old = entry if isinstance(entry, Mapping) else {}
         old_note = old.get("note") if isinstance(old.get("note"), str) and old["note"].strip() else None
         must = value == NA_TEXT and self.criteria.na_policy.na_requires_note
@@ -649,7 +664,8 @@ class _Session:
                     self.io.show(self.t("field_too_long", limit=NOTE_LIMIT))
                     continue
                 break
-        target = old.get("target")
+        if target is None and value != NA_TEXT:
+            target = old.get("target")
         extras = {k: v for k, v in (("note", note), ("target", target)) if v is not None}
         stored: Any = {"value": value, **extras} if extras else value
         self.answers[question.id] = stored

@@ -434,3 +434,11 @@ def test_a_target_is_kept_when_the_answer_changes(tmp_path: Path, mini: Criteria
     replies = ["back", "back", "3", "", "", *A03, "q"]  # start at A-03; back twice to A-01
     result, _, _ = run(mini, replies, tmp_path / "firm.yaml", data=data)
     assert result["answers"]["A-01"] == {"value": 3, "target": 0}
+
+
+def test_a_target_level_is_typed_after_the_level(tmp_path: Path, mini: CriteriaSet) -> None:
+    replies = [*FIRM, "2>9", "2 > 4", "", *GOOD[len(A01) :]]
+    data, io, _ = run(mini, replies, tmp_path / "firm.yaml")
+    assert "target must be a level from 0 to 4" in io.text
+    assert data["answers"]["A-01"] == {"value": 2, "target": 4}
+    assert "(2>3 also sets a target level)" in io.text
