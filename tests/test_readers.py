@@ -169,3 +169,12 @@ def test_a_file_that_grows_while_read_is_read_whole_up_to_the_limit(
     assert text_file.read_bytes(path) == b"x" * 100
     with pytest.raises(InputFileError, match=r"growing\.yaml"):
         text_file.read_bytes(path, limit=50)
+
+
+def test_rarer_shape_problems_are_explained_in_chinese_too(tmp_path: Path, mini: CriteriaSet) -> None:
+    text = GOOD.replace("A-01: 3", "A-01: {value: 3, note: [1]}").replace("firm:", "status: done\nfirm:", 1)
+    with pytest.raises(ResponseError) as info:
+        read_response(write(tmp_path, "firm.yaml", text.encode()), mini)
+    chinese = {p.message_in("zh") for p in info.value.problems}
+    assert "应为文字" in chinese
+    assert any(message.startswith("应为以下之一：") and "final" in message for message in chinese)

@@ -82,7 +82,26 @@ def error_text(error: Any) -> tuple[str, str | None]:
         chinese = say("not_a_date")
     elif kind == "answer_value":
         chinese = say("answer_value")
+    elif kind in _SHAPE_MESSAGES:
+        chinese = say(_SHAPE_MESSAGES[kind])
+    elif kind == "literal_error":
+        chinese = say("expected_one_of_these", expected=error.get("ctx", {}).get("expected", ""))
+    elif kind == "too_short":
+        chinese = say("too_few", count=error.get("ctx", {}).get("min_length", "?"))
     return english, None if chinese is None else chinese.in_lang("zh")
+
+
+_SHAPE_MESSAGES = {  # pydantic error type -> message key (Chinese; the English stays pydantic's own)
+    "string_type": "expected_text_value",
+    "float_type": "expected_number_value",
+    "float_parsing": "expected_number_value",
+    "int_type": "expected_whole_number",
+    "int_parsing": "expected_whole_number",
+    "int_from_float": "expected_whole_number",
+    "list_type": "expected_list",
+    "dict_type": "expected_mapping",
+    "model_type": "expected_mapping",
+}
 
 
 def problems_from(
