@@ -14,9 +14,10 @@ from pydantic import TypeAdapter
 from assess.batch.inputs import BatchItem
 from assess.batch.rows import ErrorRow, FirmRow, firm_row
 from assess.errors import ResponseError, UserError
+from assess.memo import IdentityMemo
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
-from assess.models.result import ScoreResult
+from assess.models.result import QuestionResult, ScoreResult
 from assess.readers.criteria_files import load_criteria
 from assess.readers.response_file import read_response
 from assess.readers.submissions import check_row
@@ -24,6 +25,9 @@ from assess.scoring.engine import score
 
 _CRITERIA: dict[str, CriteriaSet] = {}
 _RESULT_JSON = TypeAdapter(ScoreResult)  # straight to UTF-8 bytes: no str made only to be encoded again
+_QUESTION_JSON = TypeAdapter(QuestionResult)
+# Firms with the same answer share one QuestionResult object (see the scoring engine), so its JSON is made once.
+_QUESTION_BYTES: IdentityMemo[bytes] = IdentityMemo()
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,23 @@ def score_item_result(item: BatchItem, criteria: CriteriaSet, profile: str | Non
     return score(criteria, row.validated, profile)
 
 
+def result_json(result: ScoreResult) -> bytes:
+    """The result as compact JSON, the same bytes pydantic writes; shared question results are serialised once.
+
+    The question results are half of a result's JSON and most of them are shared between firms.
+    """
+    parts = []
+    for question in result.questions:
+        part = _QUESTION_BYTES.get(question)
+        if part is None:
+            part = _QUESTION_JSON.dump_json(question)
+            if question.note is None:  # a shared result; one with a note is the firm's own
+                _QUESTION_BYTES.put(question, part)
+        parts.append(part)
+    head = _RESULT_JSON.dump_json(result, exclude={"questions"})
+    return b'%b,"questions":[%b]}' % (head[:-1], b",".join(parts))
+
+
 def score_chunk(chunk: Chunk) -> list[Outcome]:
     """Score every item of a chunk: results are written to the chunk's part file, small rows come back."""
     criteria = criteria_for(chunk.criteria_folder)
@@ -97,6 +118,6 @@ def score_chunk(chunk: Chunk) -> list[Outcome]:
             continue
         outcomes.append(Outcome(item.index, item.key, firm_row(item.index, item.key, result)))
         key = json.dumps(item.key, ensure_ascii=False).encode()
-        lines.append(b'{"input": %b, "result": %b}\n' % (key, _RESULT_JSON.dump_json(result)))
+        lines.append(b'{"input": %b, "result": %b}\n' % (key, result_json(result)))
     chunk.part.write_bytes(b"".join(lines))
     return outcomes

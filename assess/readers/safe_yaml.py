@@ -52,23 +52,32 @@ _Yaml12Loader.add_implicit_resolver(
 
 
 _INT_TAG = "tag:yaml.org,2002:int"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _RESOLVED_LIMIT = 20_000  # short scalars remembered by the resolver cache
 
 
-_RESOLVED: dict[tuple[Any, Any, Any], str] = {}
+_RESOLVED: dict[str, str] = {}  # plain scalar -> its implicit tag
 
 
 class _Yaml12CachedLoader(_Yaml12Loader):
-    """Remembers implicit tags: `3`, `yes`, `value`, question ids recur in every response file."""
+    """Remembers implicit tags: `3`, `yes`, `value`, question ids recur in every response file.
+
+    Our loader has no path resolvers, so a collection's tag and a quoted scalar's tag never depend
+    on the text: only plain scalars go through the patterns, and those are remembered.
+    """
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        key = (kind, value, implicit)
-        tag = _RESOLVED.get(key)
+        if kind is not yaml.ScalarNode:
+            return _MAP_TAG if kind is yaml.MappingNode else _SEQ_TAG
+        if not implicit[0]:
+            return _STR_TAG
+        tag = _RESOLVED.get(value)
         if tag is None:
             tag = super().resolve(kind, value, implicit)
-            if len(_RESOLVED) < _RESOLVED_LIMIT and (value is None or len(value) <= 40):
-                _RESOLVED[key] = tag
+            if len(_RESOLVED) < _RESOLVED_LIMIT and len(value) <= 40:
+                _RESOLVED[value] = tag
         return tag
 
 

@@ -12,16 +12,21 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
 from assess.batch import reports as batch_reports
 from assess.batch import run as batch_run
 from assess.batch.reports import RenderTask, render_item
 from assess.batch.run import BatchOptions, default_criteria_dir, run_batch
-from assess.batch.worker import Chunk, Outcome, score_chunk
+from assess.batch.worker import Chunk, Outcome, result_json, score_chunk
 from assess.cli.app import app
 from assess.errors import UserError
 from assess.files import folder_lock
+from assess.models.criteria import CriteriaSet
+from assess.models.result import ScoreResult
+from assess.readers.response_file import read_response
+from assess.scoring.engine import score
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -296,3 +301,16 @@ def test_process_pool_gives_the_same_results(tmp_path: Path) -> None:
     assert (tmp_path / "one" / "summary.csv").read_bytes().replace(b"/one/", b"/x/") == (
         tmp_path / "two" / "summary.csv"
     ).read_bytes().replace(b"/two/", b"/x/")
+
+
+def test_result_lines_are_the_bytes_pydantic_writes(default_criteria: CriteriaSet) -> None:
+    """results.jsonl splices remembered question results into the JSON: the bytes must not change."""
+    seeds = sorted((Path(__file__).parents[2] / "seeds").glob("*.yaml"))
+    assert seeds
+    with_notes = 0
+    for _ in range(2):  # the second time, question results come from the memo
+        for path in seeds:
+            result = score(default_criteria, read_response(path, default_criteria))
+            with_notes += any(q.note for q in result.questions)
+            assert result_json(result) == TypeAdapter(ScoreResult).dump_json(result)
+    assert with_notes  # firm-specific question results (with a note) are covered too
