@@ -49,6 +49,7 @@ from assess.report.templating import builtin_templates, load_labels
 
 MANIFEST = ".assess-manifest.json"
 _CHUNK_MAX = 32  # items per worker task
+_CHUNK_MIN = 4  # smaller tasks cost more in hand-over than they save at the end of a pass
 _GC_YOUNG_LIMIT = 2_000  # allocations between collections of the youngest generation (Python's default: 700)
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 T = TypeVar("T")
@@ -158,20 +159,32 @@ def _read_manifest(outdir: Path) -> dict[str, Any]:
         return {}
 
 
+def _chunk_sizes(total: int, jobs: int) -> list[int]:
+    """Sizes of consecutive chunks: large while much is left, smaller towards the end (guided scheduling).
+
+    Workers take chunks in order, so the last few are small and the workers finish together
+    instead of one idling while the other scores a full chunk.
+    """
+    sizes: list[int] = []
+    smallest = min(_CHUNK_MIN, -(-total // (jobs * 16)))  # a small batch still moves the progress bar
+    remaining = total
+    while remaining > 0:
+        size = min(remaining, max(smallest, min(_CHUNK_MAX, -(-remaining // (jobs * 4)))))
+        sizes.append(size)
+        remaining -= size
+    return sizes
+
+
 def _chunks(items: list[BatchItem], options: BatchOptions, jobs: int) -> list[Chunk]:
     """Consecutive runs of items, small enough to keep every worker busy and the progress bar moving."""
-    size = max(1, min(_CHUNK_MAX, len(items) // (jobs * 16) or 1))
     lang: Lang = "zh" if options.mode == "zh" else "en"  # errors.csv follows --lang zh; otherwise English
-    return [
-        Chunk(
-            items[start : start + size],
-            options.criteria_dir,
-            options.profile,
-            options.outdir / f".results.{n}.part",
-            lang,
-        )
-        for n, start in enumerate(range(0, len(items), size))
-    ]
+    chunks: list[Chunk] = []
+    start = 0
+    for n, size in enumerate(_chunk_sizes(len(items), jobs)):
+        part = options.outdir / f".results.{n}.part"
+        chunks.append(Chunk(items[start : start + size], options.criteria_dir, options.profile, part, lang))
+        start += size
+    return chunks
 
 
 def _score_all(

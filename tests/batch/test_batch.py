@@ -314,3 +314,13 @@ def test_result_lines_are_the_bytes_pydantic_writes(default_criteria: CriteriaSe
             with_notes += any(q.note for q in result.questions)
             assert result_json(result) == TypeAdapter(ScoreResult).dump_json(result)
     assert with_notes  # firm-specific question results (with a note) are covered too
+
+
+@pytest.mark.parametrize(("total", "jobs"), [(1, 2), (7, 1), (40, 2), (1000, 2), (10_000, 2)])
+def test_chunks_cover_every_item_once_and_shrink_towards_the_end(total: int, jobs: int) -> None:
+    sizes = batch_run._chunk_sizes(total, jobs)
+    assert sum(sizes) == total and all(size >= 1 for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # never a large chunk after a small one
+    assert max(sizes) <= batch_run._CHUNK_MAX
+    if total >= 1000:
+        assert sizes[0] == batch_run._CHUNK_MAX and sizes[-1] <= batch_run._CHUNK_MIN
