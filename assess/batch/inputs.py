@@ -34,7 +34,7 @@ class BatchItem:
     index: int
     key: str
     path: Path
-    digest: str
+    digest: str | None = None  # a table row's; a file's is taken when needed (see `content_digest`)
     row: int | None = None
     cells_json: str | None = None  # a table row's cells, kept as JSON (compact); turned into answers in a worker
     layout: TableLayout | None = None  # a table row's table: shared by its rows
@@ -42,6 +42,19 @@ class BatchItem:
     @property
     def cells(self) -> list[Any] | None:
         return None if self.cells_json is None else list(json.loads(self.cells_json))
+
+    def content_digest(self) -> str:
+        """What this firm's input holds, as a hash: a rerun skips a report whose input did not change.
+
+        A file is hashed only when asked (a batch with reports asks once per firm), so collecting
+        thousands of files reads none of them: the scoring workers read each one once.
+        """
+        if self.digest is not None:
+            return self.digest
+        try:
+            return _digest(self.path.read_bytes())
+        except OSError:
+            return ""  # unreadable now: never matches a recorded report, so it is rendered (and fails) again
 
 
 def _cell_json(value: Any) -> str:
@@ -101,7 +114,7 @@ def collect_items(
         suffix = path.suffix.lower()
         is_table = suffix in TABLE_SUFFIXES or (suffix == ".xlsx" and not is_questionnaire_workbook(path))
         if not is_table:
-            items.append(BatchItem(len(items), key, path, _digest(path.read_bytes())))
+            items.append(BatchItem(len(items), key, path))
             continue
         try:
             layout, rows = read_table(path, criteria, mapping)

@@ -262,7 +262,7 @@ def _render_reports(
         name = f"reports/{report_file_name(row.index, row.firm, row.credit_code, stem)}"
         target = options.outdir / name
         key_hash = hashlib.sha256(
-            f"{common}|{item.digest}|{json.dumps(row.change, sort_keys=True)}".encode()
+            f"{common}|{item.content_digest()}|{json.dumps(row.change, sort_keys=True)}".encode()
         ).hexdigest()
         hashes[name] = key_hash
         updated.append(dataclasses.replace(row, report=name))

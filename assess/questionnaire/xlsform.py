@@ -31,9 +31,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from openpyxl import Workbook
 from pydantic import TypeAdapter, ValidationError
 
 from assess.errors import CriteriaError
@@ -53,6 +52,9 @@ from assess.models.criteria import (
 from assess.paths import data_dir
 from assess.readers.safe_yaml import load_yaml
 from assess.readers.text_file import read_text
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 __all__ = [
     "ASSESSMENT_DATE",
@@ -620,6 +622,8 @@ def xlsform_bytes(criteria: CriteriaSet, default_lang: Literal["zh", "en"] = "zh
         "version": criteria.version,
         "default_language": LANGUAGE_NAMES[default_lang],
     }
+    from openpyxl import Workbook  # imported when a form is written: the batch reads this module's names only
+
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     _sheet(workbook, "survey", SURVEY_COLUMNS, builder.survey)

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from assess.errors import InputFileError, Problem, ResponseError
@@ -137,6 +135,10 @@ def _csv_table(data: bytes, name: str) -> Table:
 
 
 def _xlsx_table(data: bytes, name: str) -> Table:
+    # Imported here: openpyxl takes ~60 ms to import, and a batch of response files never needs it.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
