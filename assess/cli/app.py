@@ -14,6 +14,7 @@ from assess import __version__, api
 from assess.batch.run import BatchOptions, default_criteria_dir
 from assess.cli.batch_cmd import batch, print_summary, run_with_progress
 from assess.cli.console import out
+from assess.cli.consultant_cmds import consultant_app
 from assess.cli.criteria_cmds import criteria_app
 from assess.cli.errors import print_problems, report_user_error, user_errors
 from assess.cli.questionnaire_cmds import fill, import_submissions, questionnaire
@@ -31,6 +32,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(criteria_app, name="criteria")
+app.add_typer(consultant_app, name="consultant")
 
 
 def _show_version(value: bool) -> None:

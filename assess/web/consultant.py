@@ -1,7 +1,9 @@
-"""The consultant's pages, behind a password: invites, every submission, each PDF, the cohort outputs.
+"""The consultant's pages, behind a login: invites, every submission, each PDF, the cohort outputs.
 
-Without a valid session, pages redirect to the login and actions are refused (403).  The session is
-a signed cookie (HttpOnly, SameSite=Lax) carrying its own CSRF token for the forms.
+A consultant logs in with their account's name and password (`assess consultant add`), or with an
+empty name and the server's shared password.  Without a valid session, pages redirect to the login
+and actions are refused (403).  The session is a signed cookie (HttpOnly, SameSite=Lax) carrying its
+own CSRF token for the forms; it ends when its account is removed or its password changed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from starlette.responses import Response
 
 from assess.batch.reports import report_file_name
 from assess.errors import UserError
+from assess.web.accounts import authenticate
 from assess.web.answering import answer_state
 from assess.web.context import SESSION_COOKIE, WebContext
 from assess.web.deps import (
@@ -25,7 +28,7 @@ from assess.web.deps import (
     see_other,
     with_anon_cookie,
 )
-from assess.web.security import Session, verify_password
+from assess.web.security import SHARED_ACCOUNT, Session, verify_password
 from assess.web.views import submission_row
 
 LOGIN = "/consultant/login"
@@ -56,7 +59,7 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
             here=LOGIN,
             csrf=ctx.signer.anonymous_csrf(anon),
             error=error,
-            configured=ctx.password_hash is not None,
+            configured=ctx.password_hash is not None or bool(ctx.store.consultants()),
         )
         return with_anon_cookie(ctx, response, anon, new)
 
@@ -72,11 +75,23 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
         client = request.client.host if request.client else "?"
         if ctx.throttle.blocked(client):
             return login_page(request, 429, "login_throttled")
-        if not verify_password(field(form, "password"), ctx.password_hash):
+        name, password = field(form, "name"), form.get("password")
+        password = password if isinstance(password, str) else ""
+        if name:
+            account = authenticate(ctx.store, name, password)
+            ok = account is not None
+        else:
+            account, ok = None, verify_password(password, ctx.password_hash)
+        if not ok:
             ctx.throttle.failed(client)
             return login_page(request, 401, "login_failed")
         ctx.throttle.succeeded(client)
-        cookie, _session = ctx.sessions.issue()
+        if account is None:
+            cookie, _session = ctx.sessions.issue()
+        else:
+            cookie, _session = ctx.sessions.issue(
+                account=account.id, name=account.name, password_hash=account.password_hash
+            )
         response = see_other(HOME)
         ctx.set_cookie(response, SESSION_COOKIE, cookie, max_age=ctx.sessions.seconds)
         return response
@@ -116,15 +131,17 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
             submitted=len(cohort),
             other_criteria=other_criteria,
             criteria=criteria,
+            consultant=found.name,
         )
 
     @router.post("/consultant/invites")
     def invite(request: Request, form: Form) -> Response:
-        acting(request, field(form, CSRF_FIELD))
+        found = acting(request, field(form, CSRF_FIELD))
         name = " ".join(field(form, "firm").split())[:200]
         if not name:
             return see_other(HOME)
-        record = ctx.store.create(ctx.mode(request), label=name, source="invite")
+        by = found.name if found.account != SHARED_ACCOUNT else None
+        record = ctx.store.create(ctx.mode(request), label=name, source="invite", created_by=by)
         return see_other(f"{HOME}?created={record.id}#assessment-{record.id}")
 
     def logged_in(request: Request) -> None:

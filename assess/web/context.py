@@ -11,7 +11,15 @@ from starlette.responses import Response
 from assess.api import load_criteria
 from assess.models.criteria import CriteriaSet
 from assess.web.rendering import Mode, Pages, as_mode
-from assess.web.security import LoginThrottle, Sessions, Signer, hash_password, looks_like_hash, verify_password
+from assess.web.security import (
+    AccountHash,
+    LoginThrottle,
+    Sessions,
+    Signer,
+    hash_password,
+    looks_like_hash,
+    verify_password,
+)
 from assess.web.settings import WebSettings
 from assess.web.storage import Store
 from assess.web.submission import Scoring
@@ -50,6 +58,14 @@ class WebContext:
         )
 
 
+def _account_hash(store: Store) -> AccountHash:
+    def current(account: int) -> str | None:
+        found = store.consultant_by_id(account)
+        return found.password_hash if found is not None else None
+
+    return current
+
+
 def build_context(settings: WebSettings) -> WebContext:
     store = Store(settings.db_url)
     secret = settings.secret_key or store.meta_once(SECRET_KEY, secrets.token_urlsafe(48))
@@ -76,7 +92,7 @@ def build_context(settings: WebSettings) -> WebContext:
         scoring=Scoring(criteria, settings.profile),
         pages=Pages(),
         signer=signer,
-        sessions=Sessions(signer, password_hash, settings.session_hours),
+        sessions=Sessions(signer, password_hash, settings.session_hours, account_hash=_account_hash(store)),
         throttle=LoginThrottle(settings.login_attempts, settings.login_window_seconds),
         password_hash=password_hash,
     )

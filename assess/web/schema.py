@@ -55,6 +55,7 @@ assessments = Table(
     Column("result", Text, nullable=True),  # the ScoreResult as JSON
     Column("overall", Float, nullable=True),
     Column("pdf", LargeBinary, nullable=True),
+    Column("created_by", String(100), nullable=True),  # the consultant account that made the invite; step 3
 )
 
 answers = Table(
@@ -66,6 +67,16 @@ answers = Table(
     Column("note", Text, nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("target", Float, nullable=True),  # the level the firm aims for (maturity-level questions); step 2
+)
+
+consultants = Table(
+    "consultants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("login", String(100), nullable=False, unique=True),  # the name as matched at login (NFKC, casefolded)
+    Column("name", String(100), nullable=False),  # the name as written, shown on pages
+    Column("password_hash", Text, nullable=False),  # scrypt$..., see assess.web.security
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 Migration = Callable[[Connection], None]
@@ -81,7 +92,14 @@ def _answer_targets(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE answers ADD COLUMN target FLOAT"))
 
 
-MIGRATIONS: list[tuple[int, Migration]] = [(1, _initial), (2, _answer_targets)]
+def _consultant_accounts(conn: Connection) -> None:
+    """Step 3: one account per consultant, and who made each invite.  Step 1 of this version made the column."""
+    metadata.create_all(conn, tables=[consultants], checkfirst=True)
+    if "created_by" not in {column["name"] for column in inspect(conn).get_columns("assessments")}:
+        conn.execute(text("ALTER TABLE assessments ADD COLUMN created_by VARCHAR(100)"))
+
+
+MIGRATIONS: list[tuple[int, Migration]] = [(1, _initial), (2, _answer_targets), (3, _consultant_accounts)]
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -1,8 +1,9 @@
 """Password hashes (scrypt with a salt), signed session cookies and CSRF tokens (HMAC-SHA256), login throttling.
 
 - The consultant's password is kept only as `scrypt$n$r$p$salt$hash`; checking it takes ~50 ms.
-- A session cookie is `payload.mac`: the payload (expiry, a per-session CSRF token, a fingerprint of
-  the password hash, so changing the password ends every session) signed with the secret key.
+- A session cookie is `payload.mac`: the payload (expiry, a per-session CSRF token, the consultant
+  account and a fingerprint of its password hash, so changing the password or removing the account
+  ends its sessions) signed with the secret key.  Account 0 is the server's shared password.
 - CSRF tokens: on an exporter's pages HMAC(secret, "exporter", token), so only a page served by us
   for that assessment carries it; on the anonymous forms (start, login) HMAC(secret, "anon", cookie)
   bound to a random cookie; on the consultant's pages the session's own token.
@@ -18,6 +19,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -79,26 +81,46 @@ class Signer:
         return self.mac("csrf-anon", cookie)
 
 
+SHARED_ACCOUNT = 0  # the session of the server's shared password, not of a named account
+AccountHash = Callable[[int], "str | None"]  # an account's password hash, None once it is removed
+
+
 @dataclass(frozen=True)
 class Session:
     expires: int
     csrf: str
+    account: int = SHARED_ACCOUNT
+    name: str = ""  # the consultant's name as shown; empty for the shared password
 
 
 class Sessions:
-    """Consultant sessions as signed cookies; no server-side state."""
+    """Consultant sessions as signed cookies; the only server-side state read is the account's password hash."""
 
-    def __init__(self, signer: Signer, password_hash: str | None, hours: float) -> None:
+    def __init__(
+        self, signer: Signer, password_hash: str | None, hours: float, account_hash: AccountHash | None = None
+    ) -> None:
         self.signer = signer
         self.seconds = int(hours * 3600)
         # Sessions name the password they were opened with: a new password ends them all.
-        self.fingerprint = signer.mac("password", password_hash or "")[:16]
+        self.fingerprint = self._fingerprint(password_hash)
+        self.account_hash = account_hash or (lambda _account: None)
 
-    def issue(self, now: float | None = None) -> tuple[str, Session]:
+    def _fingerprint(self, password_hash: str | None) -> str:
+        return self.signer.mac("password", password_hash or "")[:16]
+
+    def issue(
+        self, now: float | None = None, account: int = SHARED_ACCOUNT, name: str = "", password_hash: str | None = None
+    ) -> tuple[str, Session]:
+        """A session of the shared password, or of `account` (whose current `password_hash` it is bound to)."""
         session = Session(
-            expires=int(now if now is not None else time.time()) + self.seconds, csrf=_b64(secrets.token_bytes(24))
+            expires=int(now if now is not None else time.time()) + self.seconds,
+            csrf=_b64(secrets.token_bytes(24)),
+            account=account,
+            name=name,
         )
-        body = _b64(json.dumps({"e": session.expires, "c": session.csrf, "p": self.fingerprint}).encode())
+        fingerprint = self.fingerprint if account == SHARED_ACCOUNT else self._fingerprint(password_hash)
+        payload = {"e": session.expires, "c": session.csrf, "p": fingerprint, "a": account, "n": name}
+        body = _b64(json.dumps(payload, ensure_ascii=False).encode())
         return f"{body}.{self.signer.mac('session', body)}", session
 
     def read(self, cookie: str | None, now: float | None = None) -> Session | None:
@@ -110,11 +132,21 @@ class Sessions:
         try:
             data = json.loads(_unb64(body))
             expires, csrf, fingerprint = int(data["e"]), str(data["c"]), str(data["p"])
-        except (ValueError, KeyError, TypeError):
+            account, name = int(data.get("a", SHARED_ACCOUNT)), str(data.get("n", ""))
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
-        if fingerprint != self.fingerprint or expires < (now if now is not None else time.time()):
+        if expires < (now if now is not None else time.time()):
             return None
-        return Session(expires, csrf)
+        if account == SHARED_ACCOUNT:
+            expected = self.fingerprint
+        else:
+            current = self.account_hash(account)
+            if current is None:  # the account was removed
+                return None
+            expected = self._fingerprint(current)
+        if not hmac.compare_digest(fingerprint, expected):
+            return None
+        return Session(expires, csrf, account, name)
 
 
 class LoginThrottle:

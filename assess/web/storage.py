@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, Row, create_engine, event, func, sele
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from assess.web.schema import answers, assessments, meta, migrate
+from assess.web.schema import answers, assessments, consultants, meta, migrate
 
 StoredValue = bool | int | float | str | list[str] | None
 SaveOutcome = Literal["saved", "missing", "locked"]
@@ -49,6 +49,17 @@ class AnswerWrite:
 
 
 @dataclass(frozen=True)
+class Consultant:
+    """A consultant's account: the name they log in with and are shown by; the password only as a hash."""
+
+    id: int
+    login: str
+    name: str
+    password_hash: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class Assessment:
     id: int
     token: str
@@ -64,6 +75,7 @@ class Assessment:
     result: str | None
     overall: float | None
     has_pdf: bool
+    created_by: str | None = None  # the consultant account that made the invite
 
     @property
     def submitted(self) -> bool:
@@ -146,7 +158,15 @@ def _assessment(row: Row[Any]) -> Assessment:
         result=data["result"],
         overall=data["overall"],
         has_pdf=bool(data["has_pdf"]),
+        created_by=data["created_by"],
     )
+
+
+def _consultant(row: Row[Any]) -> Consultant:
+    data = row._mapping
+    created = _aware(data["created_at"])
+    assert created is not None
+    return Consultant(data["id"], data["login"], data["name"], data["password_hash"], created)
 
 
 def _answer(value: str | None, note: str | None, target: float | None) -> StoredAnswer:
@@ -201,9 +221,47 @@ class Store:
             assert stored is not None
             return stored
 
+    # --- consultant accounts ----------------------------------------------------------------------
+
+    def add_consultant(self, login: str, name: str, password_hash: str) -> Consultant | None:
+        """A new account; None when the login name is taken."""
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    consultants.insert().values(login=login, name=name, password_hash=password_hash, created_at=_now())
+                )
+        except IntegrityError:
+            return None
+        return self.consultant(login)
+
+    def consultant(self, login: str) -> Consultant | None:
+        with self._read() as conn:
+            row = conn.execute(select(consultants).where(consultants.c.login == login)).first()
+        return _consultant(row) if row is not None else None
+
+    def consultant_by_id(self, consultant_id: int) -> Consultant | None:
+        with self._read() as conn:
+            row = conn.execute(select(consultants).where(consultants.c.id == consultant_id)).first()
+        return _consultant(row) if row is not None else None
+
+    def consultants(self) -> list[Consultant]:
+        with self._read() as conn:
+            return [_consultant(row) for row in conn.execute(select(consultants).order_by(consultants.c.login))]
+
+    def set_consultant_password(self, login: str, password_hash: str) -> bool:
+        with self._write() as conn:
+            update = consultants.update().where(consultants.c.login == login).values(password_hash=password_hash)
+            return bool(conn.execute(update).rowcount)
+
+    def remove_consultant(self, login: str) -> bool:
+        with self._write() as conn:
+            return bool(conn.execute(consultants.delete().where(consultants.c.login == login)).rowcount)
+
     # --- assessments ------------------------------------------------------------------------------
 
-    def create(self, lang: str, label: str | None = None, source: str = "self") -> Assessment:
+    def create(
+        self, lang: str, label: str | None = None, source: str = "self", created_by: str | None = None
+    ) -> Assessment:
         now = _now()
         token = secrets.token_urlsafe(TOKEN_BYTES)
         with self._write() as conn:
@@ -212,6 +270,7 @@ class Store:
                     token=token,
                     label=label,
                     source=source,
+                    created_by=created_by,
                     status="draft",
                     lang=lang,
                     profile=None,

@@ -272,6 +272,7 @@ class SubmissionRow:
     id: int
     firm: str
     invited_as: str
+    invited_by: str
     status: str
     completeness: int
     overall: str
@@ -305,6 +306,7 @@ def submission_row(
         id=record.id,
         firm=firm,
         invited_as=record.label or "",
+        invited_by=record.created_by or "",
         status=record.status,
         completeness=completeness,
         overall=overall,

@@ -142,11 +142,11 @@ class Visitor:
     def submit(self, token: str) -> Response:
         return self.client.post(f"/a/{token}/submit", data={"csrf": self.csrf(token)}, follow_redirects=False)
 
-    def login(self, password: str = PASSWORD) -> Response:
+    def login(self, password: str = PASSWORD, name: str = "") -> Response:
+        """Log in with an account's name and password, or with no name and the server's shared password."""
         page = self.client.get("/consultant/login")
-        return self.client.post(
-            "/consultant/login", data={"csrf": csrf_of(page.text), "password": password}, follow_redirects=False
-        )
+        data = {"csrf": csrf_of(page.text), "name": name, "password": password}
+        return self.client.post("/consultant/login", data=data, follow_redirects=False)
 
     def consultant_csrf(self) -> str:
         return csrf_of(self.client.get("/consultant").text)

@@ -46,12 +46,31 @@ def test_a_version_1_database_gains_answer_targets(db_url: str) -> None:
         conn.execute(schema_version.update().values(version=1))
     first.close()
     upgraded = Store(db_url)
-    assert upgraded.schema_version == LATEST == 2
+    assert upgraded.schema_version == LATEST
     assert upgraded.answers(record.id)["A-01"] == StoredAnswer(2, "before the upgrade", None)
     upgraded.save_answer(record.token, "A-01", 2, "after", 4.0)
     assert upgraded.answers(record.id)["A-01"] == StoredAnswer(2, "after", 4.0)
     upgraded.save_answer(record.token, "A-02", None, None, 3.0)  # a target alone is kept (not scored)
     assert upgraded.all_answers()[record.id]["A-02"] == StoredAnswer(None, None, 3.0)
+    upgraded.close()
+
+
+def test_a_version_2_database_gains_consultant_accounts(db_url: str) -> None:
+    first = Store(db_url)
+    before = first.create("zh", label="Invited before the upgrade", source="invite")
+    with first.engine.begin() as conn:  # back to the schema of version 2: no accounts, invites by nobody
+        conn.execute(text("DROP TABLE consultants"))
+        conn.execute(text("ALTER TABLE assessments DROP COLUMN created_by"))
+        conn.execute(schema_version.update().values(version=2))
+    first.close()
+    upgraded = Store(db_url)
+    assert upgraded.schema_version == LATEST == 3
+    assert get(upgraded, before.token).created_by is None and upgraded.consultants() == []
+    account = upgraded.add_consultant("wang fang", "Wang Fang", "scrypt$1$1$1$salt$hash")
+    assert account is not None and upgraded.consultant_by_id(account.id) == account
+    after = upgraded.create("zh", label="Invited after", source="invite", created_by="Wang Fang")
+    assert get(upgraded, after.token).created_by == "Wang Fang"
+    assert upgraded.add_consultant("wang fang", "WANG FANG", "scrypt$1$1$1$salt$hash") is None  # one per name
     upgraded.close()
 
 
