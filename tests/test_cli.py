@@ -100,6 +100,17 @@ def test_criteria_check_reports_planted_mistakes_with_locations(tmp_path: Path) 
     assert "questions[0].levels[2].text: en missing" in result.stdout
 
 
+def test_criteria_check_explains_malformed_ids_in_words(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(MINI, broken)
+    theme = broken / "themes" / "alpha.yaml"
+    theme.write_text(theme.read_text(encoding="utf-8").replace("id: A-02", "id: a_02"), encoding="utf-8")
+    result = runner.invoke(app, ["criteria", "check", str(broken)])
+    assert result.exit_code == 1
+    assert '"a_02" is not a question id' in result.stdout and "(for example QM-01)" in result.stdout
+    assert "should match pattern" not in result.stdout
+
+
 def test_criteria_check_cross_references(tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(MINI, broken)

@@ -138,6 +138,19 @@ def test_problems_of_shape_also_come_in_chinese(tmp_path: Path, mini: CriteriaSe
     assert "firm.yaml:7: answers.A-01.value: 答案应为数字、文字、是/否或选项列表（日期请加引号）" in chinese
 
 
+def test_ids_and_empty_names_are_explained_without_regular_expressions(tmp_path: Path, mini: CriteriaSet) -> None:
+    text = GOOD.replace("name: 宁波示例工艺品有限公司", 'name: ""').replace("markets: [eu]", "markets: [eu, 美国]")
+    text = text.replace("industry: crafts", "industry: Arts And Crafts")
+    with pytest.raises(ResponseError) as info:
+        read_response(write(tmp_path, "firm.yaml", text.encode()), mini)
+    english = {p.shown("en") for p in info.value.problems}
+    chinese = {p.shown("zh") for p in info.value.problems}
+    assert "firm.yaml:2: firm.name: cannot be empty" in english
+    assert any(m.startswith('firm.yaml:3: firm.industry: "Arts And Crafts" is not an id') for m in english)
+    assert any(m.startswith("firm.yaml:4: firm.markets[1]: “美国”不是代号") for m in chinese), chinese
+    assert not any("pattern" in m or "[A-Za-z]" in m for m in english | chinese)
+
+
 def test_yaml_12_booleans_keep_norway_a_string() -> None:
     data, lines = load_yaml("markets: [NO, no, yes]\nflag: true\n", "t.yaml")
     assert data == {"markets": ["NO", "no", "yes"], "flag": True}

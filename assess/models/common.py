@@ -9,10 +9,9 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
+IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Identifier = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", max_length=64)
-]
+Identifier = Annotated[str, StringConstraints(strip_whitespace=True, pattern=IDENTIFIER_PATTERN, max_length=64)]
 
 
 class StrictModel(BaseModel):

@@ -16,9 +16,8 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 from assess.models.common import Identifier, NonEmptyStr, StrictModel, Text
 from assess.models.conditions import Condition
 
-QuestionId = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$", max_length=32)
-]
+QUESTION_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+QuestionId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=QUESTION_ID_PATTERN, max_length=32)]
 Effort = Literal["quick", "medium", "long"]
 
 

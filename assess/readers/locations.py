@@ -9,6 +9,8 @@ from pydantic import ValidationError
 
 from assess.errors import Problem
 from assess.messages import Message, MessageError, say
+from assess.models.common import IDENTIFIER_PATTERN
+from assess.models.criteria import QUESTION_ID_PATTERN
 from assess.readers.safe_yaml import LocationMap, Path_
 
 _KIND_TAGS = {"level", "single", "multi", "yesno", "number", "text"}
@@ -73,6 +75,9 @@ def error_text(error: Any) -> tuple[str, str | None]:
         return str(cause.message), cause.message.in_lang("zh")
     english = str(error["msg"]).removeprefix("Value error, ")
     kind = error["type"]
+    own = _own_message(kind, error)
+    if own is not None:  # pydantic's English would show a regular expression or a character count
+        return str(own), own.in_lang("zh")
     chinese: Message | None = None
     if kind == "missing":
         chinese = say("required")
@@ -89,6 +94,22 @@ def error_text(error: Any) -> tuple[str, str | None]:
     elif kind == "too_short":
         chinese = say("too_few", count=error.get("ctx", {}).get("min_length", "?"))
     return english, None if chinese is None else chinese.in_lang("zh")
+
+
+_PATTERN_MESSAGES = {  # the patterns of our models -> what to say instead of the expression
+    IDENTIFIER_PATTERN: "not_an_id",
+    QUESTION_ID_PATTERN: "not_a_question_id",
+}
+
+
+def _own_message(kind: str, error: Any) -> Message | None:
+    """Our words, in both languages, for the errors whose pydantic text means little to an exporter."""
+    context = error.get("ctx", {})
+    if kind == "string_pattern_mismatch" and context.get("pattern") in _PATTERN_MESSAGES:
+        return say(_PATTERN_MESSAGES[context["pattern"]], value=error.get("input", ""))
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return say("empty_text")
+    return None
 
 
 _SHAPE_MESSAGES = {  # pydantic error type -> message key (Chinese; the English stays pydantic's own)
