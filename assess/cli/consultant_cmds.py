@@ -1,10 +1,12 @@
-"""`assess consultant add|list|password|remove`: the web app's consultant accounts, in its database."""
+"""`assess consultant add|list|password|remove|disable-shared-password`: the web app's logins, in its database."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,6 +14,7 @@ from rich.markup import escape
 
 from assess.cli.console import out
 from assess.cli.errors import user_errors
+from assess.errors import Problem, UserError
 
 if TYPE_CHECKING:
     from assess.web.storage import Store
@@ -34,16 +37,37 @@ StdinOpt = Annotated[
 
 
 @contextmanager
-def _store(db: str | None) -> Iterator[Store]:
-    """The web app's database (migrated to this version on opening, as `assess serve` does)."""
-    from assess.web.settings import WebSettings
-    from assess.web.storage import Store
+def _store(db: str | None, create: bool = False) -> Iterator[tuple[Store, str]]:
+    """The web app's database and where it is; migrated on opening, as `assess serve` does.
 
-    store = Store(WebSettings.from_env(db_url=db).db_url)
+    Only `add` may create a SQLite file: a mistyped path must not quietly become an empty database.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from assess.web.settings import WebSettings
+    from assess.web.storage import Store, normalise_url
+
+    url = WebSettings.from_env(db_url=db).db_url
+    where = re.sub(r"//([^/@:]*):[^/@]*@", r"//\1:***@", url)  # never print a password
     try:
-        yield store
+        parsed = make_url(normalise_url(url))
+        sqlite_file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+        if sqlite_file and not create and not Path(sqlite_file).is_file():
+            raise _no_database(where, "no such database file; check --db (or ASSESS_WEB_DB)")
+        store = Store(url)
+    except (ValueError, ArgumentError, SQLAlchemyError) as exc:
+        raise _no_database(where, str(exc).splitlines()[0]) from None
+    try:
+        yield store, where
+    except SQLAlchemyError as exc:
+        raise _no_database(where, str(exc).splitlines()[0]) from None
     finally:
         store.close()
+
+
+def _no_database(where: str, why: str) -> UserError:
+    return UserError("Cannot use the web app's database", [Problem(where, why)], summary_zh="无法使用网页应用的数据库")
 
 
 def _password(from_stdin: bool) -> str:
@@ -57,18 +81,18 @@ def add(name: NameArg, db: DbOpt = None, password_stdin: StdinOpt = False) -> No
     """Add an account; the password is asked for twice (it is stored only as a hash)."""
     from assess.web.accounts import add_consultant
 
-    with user_errors(), _store(db) as store:
+    with user_errors(), _store(db, create=True) as (store, where):
         account = add_consultant(store, name, _password(password_stdin))
-        out.print(f"[green]✓[/green] consultant account '{escape(account.name)}' added")
+        out.print(f"[green]✓[/green] consultant account '{escape(account.name)}' added to {escape(where)}")
 
 
 @consultant_app.command("list")
 def list_accounts(db: DbOpt = None) -> None:
     """List the accounts: name and when each was added."""
-    with user_errors(), _store(db) as store:
+    with user_errors(), _store(db) as (store, where):
         accounts = store.consultants()
         if not accounts:
-            out.print("no consultant accounts yet: add one with `assess consultant add NAME`")
+            out.print(f"no consultant accounts in {escape(where)}: add one with `assess consultant add NAME`")
         for account in accounts:
             out.print(f"{escape(account.name)}  [dim]added {account.created_at:%Y-%m-%d %H:%M} UTC[/dim]")
 
@@ -76,18 +100,36 @@ def list_accounts(db: DbOpt = None) -> None:
 @consultant_app.command()
 def password(name: NameArg, db: DbOpt = None, password_stdin: StdinOpt = False) -> None:
     """Set a new password for an account; its open sessions end."""
-    from assess.web.accounts import set_password
+    from assess.web.accounts import find_consultant, set_password
 
-    with user_errors(), _store(db) as store:
-        set_password(store, name, _password(password_stdin))
-        out.print(f"[green]✓[/green] password of '{escape(name)}' changed; its open sessions have ended")
+    with user_errors(), _store(db) as (store, where):
+        account = find_consultant(store, name)  # before asking for a password it could not use
+        set_password(store, account.name, _password(password_stdin))
+        changed = f"password of '{escape(account.name)}' changed in {escape(where)}"
+        out.print(f"[green]✓[/green] {changed}; its open sessions have ended")
 
 
 @consultant_app.command()
 def remove(name: NameArg, db: DbOpt = None) -> None:
     """Remove an account; its open sessions end, and the invites it made keep its name."""
-    from assess.web.accounts import remove_consultant
+    from assess.web.accounts import find_consultant, remove_consultant
 
-    with user_errors(), _store(db) as store:
-        remove_consultant(store, name)
-        out.print(f"[green]✓[/green] consultant account '{escape(name)}' removed")
+    with user_errors(), _store(db) as (store, where):
+        account = find_consultant(store, name)
+        remove_consultant(store, account.name)
+        out.print(f"[green]✓[/green] consultant account '{escape(account.name)}' removed from {escape(where)}")
+
+
+@consultant_app.command("disable-shared-password")
+def disable_shared(db: DbOpt = None) -> None:
+    """Turn off the shared password (ASSESS_WEB_PASSWORD), so only accounts log in; its sessions end."""
+    from assess.web.accounts import disable_shared_password
+
+    with user_errors(), _store(db) as (store, where):
+        if disable_shared_password(store):
+            out.print(
+                f"[green]✓[/green] the shared password is off in {escape(where)}; "
+                "start the server without ASSESS_WEB_PASSWORD, or it is set again"
+            )
+        else:
+            out.print(f"no shared password was set in {escape(where)}")

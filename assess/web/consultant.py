@@ -59,7 +59,7 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
             here=LOGIN,
             csrf=ctx.signer.anonymous_csrf(anon),
             error=error,
-            configured=ctx.password_hash is not None or bool(ctx.store.consultants()),
+            configured=ctx.shared_password_hash() is not None or ctx.store.has_consultants(),
         )
         return with_anon_cookie(ctx, response, anon, new)
 
@@ -79,19 +79,15 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
         password = password if isinstance(password, str) else ""
         if name:
             account = authenticate(ctx.store, name, password)
-            ok = account is not None
-        else:
-            account, ok = None, verify_password(password, ctx.password_hash)
-        if not ok:
+            opened = None if account is None else (account.password_hash, account.id, account.name)
+        else:  # the shared password
+            shared = ctx.shared_password_hash()
+            opened = (shared, SHARED_ACCOUNT, "") if shared and verify_password(password, shared) else None
+        if opened is None:
             ctx.throttle.failed(client)
             return login_page(request, 401, "login_failed")
         ctx.throttle.succeeded(client)
-        if account is None:
-            cookie, _session = ctx.sessions.issue()
-        else:
-            cookie, _session = ctx.sessions.issue(
-                account=account.id, name=account.name, password_hash=account.password_hash
-            )
+        cookie, _session = ctx.sessions.issue(*opened)
         response = see_other(HOME)
         ctx.set_cookie(response, SESSION_COOKIE, cookie, max_age=ctx.sessions.seconds)
         return response

@@ -10,8 +10,10 @@ from starlette.responses import Response
 
 from assess.api import load_criteria
 from assess.models.criteria import CriteriaSet
+from assess.web.accounts import SHARED_PASSWORD_KEY
 from assess.web.rendering import Mode, Pages, as_mode
 from assess.web.security import (
+    SHARED_ACCOUNT,
     AccountHash,
     LoginThrottle,
     Sessions,
@@ -28,7 +30,7 @@ LANG_COOKIE = "assess_lang"
 ANON_COOKIE = "assess_anon"
 SESSION_COOKIE = "assess_session"
 SECRET_KEY = "secret_key"
-PASSWORD_KEY = "password_hash"
+PASSWORD_KEY = SHARED_PASSWORD_KEY
 
 
 @dataclass
@@ -40,11 +42,14 @@ class WebContext:
     signer: Signer
     sessions: Sessions
     throttle: LoginThrottle
-    password_hash: str | None
 
     @property
     def criteria(self) -> CriteriaSet:
         return self.scoring.criteria
+
+    def shared_password_hash(self) -> str | None:
+        """The shared password's hash as stored now (`assess consultant disable-shared-password` removes it)."""
+        return self.store.get_meta(SHARED_PASSWORD_KEY)
 
     def mode(self, request: Request, fallback: str | None = None) -> Mode:
         """The language mode: the visitor's choice (cookie), else the assessment's, else bilingual."""
@@ -59,7 +64,11 @@ class WebContext:
 
 
 def _account_hash(store: Store) -> AccountHash:
+    """An account's password hash as stored now: a session ends when it changes or goes."""
+
     def current(account: int) -> str | None:
+        if account == SHARED_ACCOUNT:
+            return store.get_meta(SHARED_PASSWORD_KEY)
         found = store.consultant_by_id(account)
         return found.password_hash if found is not None else None
 
@@ -92,7 +101,6 @@ def build_context(settings: WebSettings) -> WebContext:
         scoring=Scoring(criteria, settings.profile),
         pages=Pages(),
         signer=signer,
-        sessions=Sessions(signer, password_hash, settings.session_hours, account_hash=_account_hash(store)),
+        sessions=Sessions(signer, settings.session_hours, _account_hash(store)),
         throttle=LoginThrottle(settings.login_attempts, settings.login_window_seconds),
-        password_hash=password_hash,
     )

@@ -77,6 +77,7 @@ consultants = Table(
     Column("name", String(100), nullable=False),  # the name as written, shown on pages
     Column("password_hash", Text, nullable=False),  # scrypt$..., see assess.web.security
     Column("created_at", DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,  # ids are never reused, so nothing can ever point at the wrong account
 )
 
 Migration = Callable[[Connection], None]

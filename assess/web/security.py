@@ -82,7 +82,7 @@ class Signer:
 
 
 SHARED_ACCOUNT = 0  # the session of the server's shared password, not of a named account
-AccountHash = Callable[[int], "str | None"]  # an account's password hash, None once it is removed
+AccountHash = Callable[[int], "str | None"]  # an account's password hash now; None once it is gone
 
 
 @dataclass(frozen=True)
@@ -94,36 +94,33 @@ class Session:
 
 
 class Sessions:
-    """Consultant sessions as signed cookies; the only server-side state read is the account's password hash."""
+    """Consultant sessions as signed cookies; reading one looks up only its account's current password hash."""
 
-    def __init__(
-        self, signer: Signer, password_hash: str | None, hours: float, account_hash: AccountHash | None = None
-    ) -> None:
+    def __init__(self, signer: Signer, hours: float, account_hash: AccountHash) -> None:
         self.signer = signer
         self.seconds = int(hours * 3600)
-        # Sessions name the password they were opened with: a new password ends them all.
-        self.fingerprint = self._fingerprint(password_hash)
-        self.account_hash = account_hash or (lambda _account: None)
+        self.account_hash = account_hash
 
-    def _fingerprint(self, password_hash: str | None) -> str:
-        return self.signer.mac("password", password_hash or "")[:16]
+    def _fingerprint(self, password_hash: str) -> str:
+        return self.signer.mac("password", password_hash)[:16]
 
     def issue(
-        self, now: float | None = None, account: int = SHARED_ACCOUNT, name: str = "", password_hash: str | None = None
+        self, password_hash: str, account: int = SHARED_ACCOUNT, name: str = "", now: float | None = None
     ) -> tuple[str, Session]:
-        """A session of the shared password, or of `account` (whose current `password_hash` it is bound to)."""
+        """A session of `account` (SHARED_ACCOUNT: the shared password), bound to its current `password_hash`."""
         session = Session(
             expires=int(now if now is not None else time.time()) + self.seconds,
             csrf=_b64(secrets.token_bytes(24)),
             account=account,
             name=name,
         )
-        fingerprint = self.fingerprint if account == SHARED_ACCOUNT else self._fingerprint(password_hash)
+        fingerprint = self._fingerprint(password_hash)
         payload = {"e": session.expires, "c": session.csrf, "p": fingerprint, "a": account, "n": name}
         body = _b64(json.dumps(payload, ensure_ascii=False).encode())
         return f"{body}.{self.signer.mac('session', body)}", session
 
     def read(self, cookie: str | None, now: float | None = None) -> Session | None:
+        """The session, if the cookie is ours, unexpired, and its account still has the password it was opened with."""
         if not cookie or cookie.count(".") != 1:
             return None
         body, mac = cookie.split(".")
@@ -137,14 +134,8 @@ class Sessions:
             return None
         if expires < (now if now is not None else time.time()):
             return None
-        if account == SHARED_ACCOUNT:
-            expected = self.fingerprint
-        else:
-            current = self.account_hash(account)
-            if current is None:  # the account was removed
-                return None
-            expected = self._fingerprint(current)
-        if not hmac.compare_digest(fingerprint, expected):
+        current = self.account_hash(account)  # None: the account was removed, or the shared password turned off
+        if current is None or not hmac.compare_digest(fingerprint, self._fingerprint(current)):
             return None
         return Session(expires, csrf, account, name)
 

@@ -207,6 +207,10 @@ class Store:
             if conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount == 0:
                 conn.execute(meta.insert().values(key=key, value=value))
 
+    def delete_meta(self, key: str) -> bool:
+        with self._write() as conn:
+            return bool(conn.execute(meta.delete().where(meta.c.key == key)).rowcount)
+
     def meta_once(self, key: str, value: str) -> str:
         """The stored value of `key`, storing `value` first if there is none (first writer wins)."""
         try:
@@ -243,6 +247,10 @@ class Store:
         with self._read() as conn:
             row = conn.execute(select(consultants).where(consultants.c.id == consultant_id)).first()
         return _consultant(row) if row is not None else None
+
+    def has_consultants(self) -> bool:
+        with self._read() as conn:
+            return conn.execute(select(consultants.c.id).limit(1)).first() is not None
 
     def consultants(self) -> list[Consultant]:
         with self._read() as conn:

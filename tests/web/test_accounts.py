@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -43,9 +44,10 @@ def test_accounts_are_added_checked_and_removed(store: Store) -> None:
         add_consultant(store, "Li Lei", "short")
     assert "at least 8 characters" in str(short.value)
     assert "密码至少需要 8 个字符" in short.value.problems[0].message_in("zh")
-    for bad in ("   ", "x" * 101, "tab\x07bell"):
+    for bad in ("   ", "x" * 101, "ß" * 60, "tab\x07bell", "nul\x00byte"):  # ß folds to ss: 120 characters
         with pytest.raises(UserError):
             add_consultant(store, bad, "long enough password")
+        assert authenticate(store, bad, "long enough password") is None  # refused, never looked up
     set_password(store, "wang fang", "a new password")
     assert authenticate(store, "Wang Fang", WANG_PASSWORD) is None
     assert authenticate(store, "Wang Fang", "a new password") is not None
@@ -77,9 +79,34 @@ def test_cli_adds_lists_changes_and_removes_accounts(sqlite_url: str) -> None:
     assert removed.exit_code == 0, removed.output
     missing = runner.invoke(cli, ["consultant", "remove", "Li Lei", *db])
     assert missing.exit_code == 1 and "no consultant account named" in missing.output
+    unknown = runner.invoke(cli, ["consultant", "password", "Li Lei", *db])  # refused before any prompt
+    assert unknown.exit_code == 1 and "Password" not in unknown.output
     store = Store(sqlite_url)
     assert [a.name for a in store.consultants()] == [WANG]
     assert authenticate(store, WANG, WANG_PASSWORD) is not None
+
+
+def test_cli_never_creates_a_database_by_mistake_nor_prints_its_password(tmp_path: Path) -> None:
+    typo = f"sqlite:///{tmp_path / 'asses-web.db'}"
+    for command in (["list"], ["remove", WANG], ["disable-shared-password"]):
+        result = runner.invoke(cli, ["consultant", *command, "--db", typo])
+        assert result.exit_code == 1 and "no such database file" in result.output, result.output
+    assert not (tmp_path / "asses-web.db").exists()
+    unreachable = runner.invoke(cli, ["consultant", "list", "--db", "postgresql://me:s3cret@127.0.0.1:1/none"])
+    assert unreachable.exit_code == 1 and "Cannot use the web app's database" in unreachable.output
+    assert "s3cret" not in unreachable.output and "Traceback" not in unreachable.output
+
+
+def test_the_shared_password_can_be_turned_off(make_app: MakeApp, sqlite_url: str) -> None:
+    with TestClient(make_app()) as client:
+        visitor = Visitor(client)
+        assert visitor.login().status_code == 303
+        turned_off = runner.invoke(cli, ["consultant", "disable-shared-password", "--db", sqlite_url])
+        assert turned_off.exit_code == 0 and "shared password is off" in turned_off.output
+        assert client.get("/consultant", follow_redirects=False).status_code == 303  # its session ended
+        assert visitor.login().status_code == 401
+        again = runner.invoke(cli, ["consultant", "disable-shared-password", "--db", sqlite_url])
+        assert again.exit_code == 0 and "no shared password was set" in again.output
 
 
 def test_a_consultant_logs_in_by_name_and_invites_carry_the_name(make_app: MakeApp, sqlite_url: str) -> None:

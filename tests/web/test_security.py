@@ -7,7 +7,15 @@ from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
 
-from assess.web.security import LoginThrottle, Sessions, Signer, hash_password, verify_password
+from assess.web.security import (
+    SHARED_ACCOUNT,
+    LoginThrottle,
+    Session,
+    Sessions,
+    Signer,
+    hash_password,
+    verify_password,
+)
 from tests.conftest import GOOD_ANSWERS
 from tests.web.conftest import PASSWORD, MakeApp, Visitor, csrf_of
 
@@ -179,18 +187,24 @@ def test_password_hashes() -> None:
         assert not verify_password("s3cret", broken)
 
 
-def test_sessions_are_signed_and_expire() -> None:
+def test_sessions_are_signed_expire_and_end_with_their_password() -> None:
     signer = Signer("key")
-    sessions = Sessions(signer, hash_password("pw"), hours=1)
-    cookie, session = sessions.issue(now=1_000)
-    assert sessions.read(cookie, now=1_001) == session
+    hashes: dict[int, str | None] = {SHARED_ACCOUNT: hash_password("pw"), 7: hash_password("seven's")}
+    sessions = Sessions(signer, hours=1, account_hash=hashes.get)
+    cookie, session = sessions.issue(hashes[SHARED_ACCOUNT] or "", now=1_000)
+    assert sessions.read(cookie, now=1_001) == session and session.account == SHARED_ACCOUNT
     assert sessions.read(cookie, now=1_000 + 3_601) is None
     body, mac = cookie.split(".")
     assert sessions.read(f"{body}x.{mac}", now=1_001) is None
     assert sessions.read(f"{body}.{mac[:-2]}AA", now=1_001) is None
-    assert Sessions(Signer("other key"), None, 1).read(cookie, now=1_001) is None
-    assert Sessions(signer, hash_password("new password"), 1).read(cookie, now=1_001) is None
+    assert Sessions(Signer("other key"), 1, hashes.get).read(cookie, now=1_001) is None
     assert sessions.read(None) is None and sessions.read("no-dot") is None
+    named, _ = sessions.issue(hashes[7] or "", account=7, name="王芳", now=1_000)
+    assert sessions.read(named, now=1_001) == Session(1_000 + 3_600, _.csrf, 7, "王芳")
+    hashes[SHARED_ACCOUNT] = hash_password("new password")  # a new shared password ends its sessions only
+    assert sessions.read(cookie, now=1_001) is None and sessions.read(named, now=1_001) is not None
+    del hashes[7]  # the account is removed
+    assert sessions.read(named, now=1_001) is None
 
 
 def test_csrf_tokens_are_bound_to_their_purpose() -> None:
