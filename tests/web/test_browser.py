@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from assess.web.accounts import add_consultant
 from assess.web.app import create_app
 from assess.web.settings import WebSettings
+from assess.web.storage import Store
 from tests.conftest import MINI
 
 selenium = pytest.importorskip("selenium", reason="selenium is not installed")
@@ -166,3 +168,17 @@ def test_fill_leave_resume_submit_download(server: str, tmp_path: Path) -> None:
         pdf.write_bytes(response.read())
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert FIRM in text and "70.8" in text
+
+    # A consultant with an account of their own logs in by name and finds the submission.
+    add_consultant(Store(f"sqlite:///{tmp_path / 'web.db'}"), "王芳", "wang-fang-2026")
+    consultant = _browser(tmp_path, "consultant")
+    try:
+        consultant.get(server + "/consultant/login")
+        _find(consultant, "name").send_keys("王芳")
+        consultant.find_element(By.ID, "password").send_keys("wang-fang-2026")
+        _click(consultant, "login")
+        assert "王芳" in _find(consultant, "signed-in-as").text
+        submissions = consultant.find_element(By.ID, "submissions").text
+        assert FIRM in submissions and "70.8" in submissions
+    finally:
+        consultant.quit()
