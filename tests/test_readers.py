@@ -191,3 +191,13 @@ def test_rarer_shape_problems_are_explained_in_chinese_too(tmp_path: Path, mini:
     chinese = {p.message_in("zh") for p in info.value.problems}
     assert "应为文字" in chinese
     assert any(message.startswith("应为以下之一：") and "final" in message for message in chinese)
+
+
+def test_loader_has_no_path_resolvers_so_its_tree_walk_needs_no_bookkeeping() -> None:
+    """The loader skips PyYAML's descend/ascend bookkeeping, which only path resolvers read."""
+    from assess.readers import safe_yaml
+
+    assert not safe_yaml._Yaml12CachedLoader.yaml_path_resolvers
+    data, lines = load_yaml("a:\n  b: [1, {c: x}]\n  d: {e: [true, null]}\n", "t.yaml")
+    assert data == {"a": {"b": [1, {"c": "x"}], "d": {"e": [True, None]}}}
+    assert lines[("a", "b", 1, "c")] == 2 and lines[("a", "d", "e", 1)] == 3

@@ -9,6 +9,7 @@ YAML 1.2 (only true/false), so `no` and `NO` (Norway) stay strings.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -67,6 +68,11 @@ class _Yaml12CachedLoader(_Yaml12Loader):
     Our loader has no path resolvers, so a collection's tag and a quoted scalar's tag never depend
     on the text: only plain scalars go through the patterns, and those are remembered.
     """
+
+    # libyaml's composer tells the resolver each step down and up the tree, for path resolvers; with
+    # none, those are two Python calls per node for nothing.  C builtins stand in (they bind no self).
+    descend_resolver = staticmethod(operator.is_)
+    ascend_resolver = staticmethod(tuple)
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is not yaml.ScalarNode:
