@@ -141,8 +141,13 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
             question.maximum is not None and number > question.maximum
         ):
             raise InvalidAnswerError(say("out_of_range", number=f"{number:g}", allowed=allowed(question)[0]))
-        return int(number) if question.integer else number
+        return int(number) if question.integer else _without_negative_zero(number)
     raise InternalError(f"unknown question kind {question.kind}")  # pragma: no cover - the models forbid it
+
+
+def _without_negative_zero(number: float) -> float:
+    """-0.0 as 0.0: the same amount, and equal (so one remembered answer) but printed differently."""
+    return 0.0 if isinstance(number, float) and number == 0 else number
 
 
 def _option(question: SingleChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
@@ -252,7 +257,8 @@ class _Validator:
             return None
         if entry.note is None and entry.target is None:
             return parsed
-        return Answer(value=parsed.value, note=entry.note, target=entry.target)
+        target = None if entry.target is None else _without_negative_zero(entry.target)
+        return Answer(value=parsed.value, note=entry.note, target=target)
 
     def _check_target(self, qid: str, question: Question, entry: AnswerEntry) -> None:
         if entry.target is None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from assess.errors import ResponseError
+from assess.memo import forget_all
 from assess.models.criteria import CriteriaSet
+from assess.scoring.engine import score
 from assess.validation import parse_value
 from tests.conftest import GOOD_ANSWERS, Build
 
@@ -137,3 +141,19 @@ def test_same_answer_in_two_responses_is_one_object_but_notes_stay_apart(build: 
     noted = build({**GOOD_ANSWERS, "A-02": {"value": "some", "note": "ISO 9001 since 2019"}})
     assert noted.answers["A-02"].note == "ISO 9001 since 2019"
     assert build(GOOD_ANSWERS).answers["A-02"].note is None
+
+
+def test_negative_zero_is_zero_so_remembered_answers_never_show_a_sign(build: Build, mini: CriteriaSet) -> None:
+    """-0.0 equals 0.0, so memo tables would hand one firm's signed zero to the next: it is read as 0.0."""
+    signed = {**GOOD_ANSWERS, "B-01": -0.0, "A-01": {"value": 3, "target": -0.0}}
+    unsigned = {**GOOD_ANSWERS, "B-01": 0.0, "A-01": {"value": 3, "target": 0.0}}
+    first = build(signed)
+    assert math.copysign(1, first.answers["B-01"].value) == 1.0  # type: ignore[arg-type]
+    assert math.copysign(1, first.answers["A-01"].target or 0.0) == 1.0
+    for earlier, later in ((signed, unsigned), (unsigned, signed)):
+        forget_all()
+        score(mini, build(earlier))
+        warm = score(mini, build(later)).model_dump_json()
+        forget_all()
+        assert score(mini, build(later)).model_dump_json() == warm
+        assert "-0.0" not in warm
