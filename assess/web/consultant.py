@@ -105,7 +105,7 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
         if found is None:
             return see_other(LOGIN)
         records = ctx.store.list_all()
-        answers = ctx.store.all_answers()
+        answers = ctx.store.all_answers(drafts_only=True)
         base = str(request.base_url)
         rows = [
             submission_row(
@@ -113,6 +113,7 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
                 record,
                 None if record.submitted else answer_state(criteria, record.profile, answers.get(record.id, {})),
                 base,
+                ctx.scoring.submitted_summary(record),
             )
             for record in records
         ]

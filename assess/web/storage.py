@@ -324,7 +324,8 @@ class Store:
             )
             return {qid: _answer(value, note, target) for qid, value, note, target in rows}
 
-    def all_answers(self) -> dict[int, dict[str, StoredAnswer]]:
+    def all_answers(self, drafts_only: bool = False) -> dict[int, dict[str, StoredAnswer]]:
+        """Every stored answer by assessment; `drafts_only` leaves out submitted ones (their result says it all)."""
         found: dict[int, dict[str, StoredAnswer]] = {}
         with self._read() as conn:
             columns = (
@@ -334,7 +335,11 @@ class Store:
                 answers.c.note,
                 answers.c.target,
             )
-            for aid, qid, value, note, target in conn.execute(select(*columns)):
+            query = select(*columns)
+            if drafts_only:
+                drafts = select(assessments.c.id).where(assessments.c.status == "draft")
+                query = query.where(answers.c.assessment_id.in_(drafts))
+            for aid, qid, value, note, target in conn.execute(query):
                 found.setdefault(aid, {})[qid] = _answer(value, note, target)
         return found
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assess.errors import Problem
 from assess.models.common import Text
@@ -29,6 +29,9 @@ from assess.report.render import ReportOptions, report_context
 from assess.web.answering import NA, RADIO_KINDS, AnswerState, Progress, fingerprint
 from assess.web.rendering import Mode
 from assess.web.storage import Assessment, StoredAnswer, StoredValue
+
+if TYPE_CHECKING:
+    from assess.web.submission import SubmittedSummary
 
 
 @dataclass(frozen=True)
@@ -288,17 +291,21 @@ def _when(value: dt.datetime) -> str:
 
 
 def submission_row(
-    criteria: CriteriaSet, record: Assessment, state: AnswerState | None, base_url: str
+    criteria: CriteriaSet,
+    record: Assessment,
+    state: AnswerState | None,
+    base_url: str,
+    submitted: SubmittedSummary | None = None,
 ) -> SubmissionRow:
+    """A row of the consultant's table: a draft's progress (`state`), or a submitted result's summary."""
     profile = record.profile or {}
     firm = str(profile.get("name") or record.label or "—")
-    result = ScoreResult.model_validate_json(record.result) if record.submitted and record.result else None
     verdict: str
-    if result is not None:
-        completeness = round(100 * result.completeness)
-        band = criteria.band_named(result.band) if result.band else None
-        verdict = result.readiness.verdict
-        overall = "—" if result.overall is None else f"{result.overall:.1f}"
+    if submitted is not None:
+        completeness = round(100 * submitted.completeness)
+        band = criteria.band_named(submitted.band) if submitted.band else None
+        verdict = submitted.verdict
+        overall = "—" if submitted.overall is None else f"{submitted.overall:.1f}"
     else:
         completeness = state.progress(criteria).percent if state is not None else 0
         band, verdict, overall = None, "", "—"
