@@ -20,21 +20,13 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from assess import __version__
 from assess.batch.cohort import CohortStats, cohort_stats, rank_rows
 from assess.batch.inputs import BatchItem, collect_items, load_mapping
 from assess.batch.outputs import errors_csv, summary_csv, summary_xlsx
 from assess.batch.previous import change_of, load_previous
-from assess.batch.reports import (
-    COHORT_INDEX,
-    CohortTask,
-    RenderTask,
-    cohort_markers,
-    render_any,
-    report_file_name,
-)
 from assess.batch.rows import ErrorRow, FirmRow
 from assess.batch.worker import Chunk, score_chunk, share_criteria
 from assess.files import folder_lock, write_atomic
@@ -43,9 +35,9 @@ from assess.models.criteria import CriteriaSet
 from assess.paths import data_dir
 from assess.readers.criteria_files import load_criteria
 from assess.report.brand import Brand
-from assess.report.context import Mode
-from assess.report.render import ReportOptions
-from assess.report.templating import builtin_templates, load_labels
+
+if TYPE_CHECKING:
+    from assess.report.context import Mode
 
 MANIFEST = ".assess-manifest.json"
 _CHUNK_MAX = 32  # items per worker task
@@ -232,6 +224,11 @@ def _render_reports(
     summary: BatchSummary,
 ) -> list[FirmRow]:
     """Pass 2: a PDF per firm, skipping those whose inputs, criteria, templates and cohort are unchanged."""
+    # Imported here: the report machinery (Jinja2, charts) is ~40 ms that `--no-pdf` and other commands skip.
+    from assess.batch.reports import COHORT_INDEX, CohortTask, RenderTask, cohort_markers, render_any, report_file_name
+    from assess.report.render import ReportOptions
+    from assess.report.templating import builtin_templates, load_labels
+
     labels = load_labels([f for f in (options.templates, builtin_templates()) if f is not None])
     markers = cohort_markers(criteria, stats, labels, options.mode)
     folders = [builtin_templates(), *([options.templates] if options.templates else [])]
