@@ -91,11 +91,11 @@ def _as_number(value: Any) -> float:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             raise InvalidAnswerError(say("not_finite"))
-        return float(value)
+        return float(value) + 0.0  # -0.0 becomes 0.0 (see _without_negative_zero)
     if isinstance(value, str):
         text = value.replace(",", "").removesuffix("%").strip()
         if _NUMBER.match(text):
-            return float(text)
+            return float(text) + 0.0
     raise InvalidAnswerError(say("not_a_number", value=repr(value)))
 
 
@@ -141,7 +141,7 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
             question.maximum is not None and number > question.maximum
         ):
             raise InvalidAnswerError(say("out_of_range", number=f"{number:g}", allowed=allowed(question)[0]))
-        return int(number) if question.integer else _without_negative_zero(number)
+        return int(number) if question.integer else number
     raise InternalError(f"unknown question kind {question.kind}")  # pragma: no cover - the models forbid it
 
 

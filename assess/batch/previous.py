@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,17 @@ def identity(credit_code: str, name: str) -> str:
     return f"code:{credit_code}" if credit_code else f"name:{name.strip()}"
 
 
+def _score(value: Any) -> float | None:
+    """A score from the file: a finite number or null; anything else makes the line unreadable."""
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)):
+        return value
+    raise ValueError(f"{value!r} is not a score")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a score")  # JSON has no NaN or Infinity; Python's reader would take them
+
+
 def load_previous(path: Path) -> dict[str, dict[str, float | None]]:
     """Identity -> {"overall": score, <theme id>: score} from an earlier output folder or results file."""
     file = path / RESULTS_FILE if path.is_dir() else path
@@ -27,10 +39,11 @@ def load_previous(path: Path) -> dict[str, dict[str, float | None]]:
             if not line.strip():
                 continue
             try:
-                record: dict[str, Any] = json.loads(line)["result"]
+                record: dict[str, Any] = json.loads(line, parse_constant=_no_constant)["result"]
                 firm = record["firm"]
-                themes = {t["id"]: t["score"] for t in record["themes"]}
-                scores[identity(firm.get("credit_code") or "", firm["name"])] = {"overall": record["overall"], **themes}
+                themes = {t["id"]: _score(t["score"]) for t in record["themes"]}
+                key = identity(firm.get("credit_code") or "", firm["name"])
+                scores[key] = {"overall": _score(record["overall"]), **themes}
             except (ValueError, KeyError, TypeError) as exc:
                 raise UserError(
                     "The previous results cannot be read",

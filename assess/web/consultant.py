@@ -105,7 +105,8 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
         if found is None:
             return see_other(LOGIN)
         records = ctx.store.list_all()
-        answers = ctx.store.all_answers(drafts_only=True)
+        # Drafts only, as listed above (a firm submitting meanwhile keeps its row's progress): results say the rest.
+        answers = ctx.store.all_answers(only=[record.id for record in records if not record.submitted])
         base = str(request.base_url)
         rows = [
             submission_row(

@@ -324,8 +324,8 @@ class Store:
             )
             return {qid: _answer(value, note, target) for qid, value, note, target in rows}
 
-    def all_answers(self, drafts_only: bool = False) -> dict[int, dict[str, StoredAnswer]]:
-        """Every stored answer by assessment; `drafts_only` leaves out submitted ones (their result says it all)."""
+    def all_answers(self, only: Sequence[int] | None = None) -> dict[int, dict[str, StoredAnswer]]:
+        """Every stored answer by assessment, or those of the assessments `only` names."""
         found: dict[int, dict[str, StoredAnswer]] = {}
         with self._read() as conn:
             columns = (
@@ -336,9 +336,8 @@ class Store:
                 answers.c.target,
             )
             query = select(*columns)
-            if drafts_only:
-                drafts = select(assessments.c.id).where(assessments.c.status == "draft")
-                query = query.where(answers.c.assessment_id.in_(drafts))
+            if only is not None:
+                query = query.where(answers.c.assessment_id.in_(list(only)))
             for aid, qid, value, note, target in conn.execute(query):
                 found.setdefault(aid, {})[qid] = _answer(value, note, target)
         return found

@@ -31,7 +31,6 @@ from assess.web.storage import Assessment, Store, StoredAnswer
 
 Mode = Literal["zh", "en", "bilingual"]
 SUBMIT_ATTEMPTS = 3
-SUMMARIES_KEPT = 50_000  # submitted results remembered as summaries (about 1 KB each)
 
 
 @dataclass(frozen=True)
@@ -133,8 +132,7 @@ class Scoring:
                 band=result.band,
                 verdict=result.readiness.verdict,
             )
-            if len(self._summaries) >= SUMMARIES_KEPT:
-                self._summaries.clear()
+            # Not bounded: a summary (~1 KB) is far smaller than the result JSON every page view reads anyway.
             self._summaries[key] = found
         return found
 

@@ -324,3 +324,16 @@ def test_chunks_cover_every_item_once_and_shrink_towards_the_end(total: int, job
     assert max(sizes) <= batch_run._CHUNK_MAX
     if total >= 1000:
         assert sizes[0] == batch_run._CHUNK_MAX and sizes[-1] <= batch_run._CHUNK_MIN
+
+
+@pytest.mark.parametrize("score", ["NaN", "Infinity", '"61.5"', "true"])
+def test_previous_results_with_a_score_that_is_no_number_are_refused_with_the_line(tmp_path: Path, score: str) -> None:
+    from assess.batch.previous import load_previous
+
+    good = '{"input": "a", "result": {"firm": {"name": "A"}, "overall": 50.0, "themes": [{"id": "T", "score": 1}]}}'
+    bad = good.replace('"overall": 50.0', f'"overall": {score}')
+    path = tmp_path / "results.jsonl"
+    path.write_text(f"{good}\n{bad}\n", encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        load_previous(path)
+    assert info.value.problems[0].location == "results.jsonl:2" and "not a score" in info.value.problems[0].message

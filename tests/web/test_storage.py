@@ -175,10 +175,11 @@ def test_database_urls() -> None:
         Store("mysql://u@h/db")
 
 
-def test_answers_of_drafts_only_leave_out_submitted_assessments(store: Store) -> None:
+def test_answers_of_named_assessments_only(store: Store) -> None:
     draft, done = store.create("zh"), store.create("en")
     store.save_answer(draft.token, "A-01", 2, "draft note")
     store.save_answer(done.token, "A-01", 3, None)
     assert store.submit(done.token, get(store, done.token).revision, "{}", 50.0, b"%PDF", "en")
     assert set(store.all_answers()) == {draft.id, done.id}
-    assert store.all_answers(drafts_only=True) == {draft.id: {"A-01": StoredAnswer(2, "draft note")}}
+    assert store.all_answers(only=[draft.id]) == {draft.id: {"A-01": StoredAnswer(2, "draft note")}}
+    assert store.all_answers(only=[]) == {}
