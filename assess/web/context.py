@@ -30,7 +30,6 @@ LANG_COOKIE = "assess_lang"
 ANON_COOKIE = "assess_anon"
 SESSION_COOKIE = "assess_session"
 SECRET_KEY = "secret_key"
-PASSWORD_KEY = SHARED_PASSWORD_KEY
 
 
 @dataclass
@@ -78,7 +77,7 @@ def _account_hash(store: Store) -> AccountHash:
 def build_context(settings: WebSettings) -> WebContext:
     store = Store(settings.db_url)
     secret = settings.secret_key or store.meta_once(SECRET_KEY, secrets.token_urlsafe(48))
-    stored_hash = store.get_meta(PASSWORD_KEY)
+    stored_hash = store.get_meta(SHARED_PASSWORD_KEY)
     if settings.password:
         # The same password as last time keeps its hash (and so the open sessions); a new one replaces it.
         same = verify_password(settings.password, stored_hash)
@@ -90,7 +89,7 @@ def build_context(settings: WebSettings) -> WebContext:
     else:
         password_hash = stored_hash
     if password_hash and password_hash != stored_hash:
-        store.set_meta(PASSWORD_KEY, password_hash)  # a later start without a password keeps this one
+        store.set_meta(SHARED_PASSWORD_KEY, password_hash)  # a later start without a password keeps this one
     signer = Signer(secret)
     criteria = load_criteria(settings.criteria_dir)
     if settings.profile is not None and settings.profile not in criteria.profiles:
