@@ -104,7 +104,7 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
         found = session(request)
         if found is None:
             return see_other(LOGIN)
-        records = ctx.store.list_all()
+        records = ctx.scoring.listed(ctx.store)
         # Drafts only, as listed above (a firm submitting meanwhile keeps its row's progress): results say the rest.
         answers = ctx.store.all_answers(only=[record.id for record in records if not record.submitted])
         base = str(request.base_url)
@@ -161,7 +161,7 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
     @router.get("/consultant/summary.csv")
     def summary_csv(request: Request) -> Response:
         logged_in(request)
-        rows, _ = ctx.scoring.cohort_rows(ctx.store.list_all())
+        rows, _ = ctx.scoring.cohort_rows(ctx.scoring.listed(ctx.store))
         return Response(
             ctx.scoring.summary_csv(rows),
             media_type="text/csv; charset=utf-8",
@@ -171,7 +171,7 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
     @router.get("/consultant/summary.xlsx")
     def summary_xlsx(request: Request) -> Response:
         logged_in(request)
-        rows, _ = ctx.scoring.cohort_rows(ctx.store.list_all())
+        rows, _ = ctx.scoring.cohort_rows(ctx.scoring.listed(ctx.store))
         return Response(
             ctx.scoring.summary_xlsx(rows),
             media_type=XLSX,
@@ -181,7 +181,7 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
     @router.get("/consultant/cohort.pdf")
     def cohort_pdf(request: Request) -> Response:
         logged_in(request)
-        rows, _ = ctx.scoring.cohort_rows(ctx.store.list_all())
+        rows, _ = ctx.scoring.cohort_rows(ctx.scoring.listed(ctx.store))
         if not rows:
             raise HTTPException(status_code=404, detail="no_submissions")
         try:

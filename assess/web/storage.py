@@ -136,6 +136,7 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 _COLUMNS = [c for c in assessments.c if c.name != "pdf"]
+_LISTED = [c for c in _COLUMNS if c.name != "result"]  # a listing leaves the result JSON out (see `results`)
 
 
 def _assessment(row: Row[Any]) -> Assessment:
@@ -155,7 +156,7 @@ def _assessment(row: Row[Any]) -> Assessment:
         created_at=created,
         updated_at=updated,
         submitted_at=_aware(data["submitted_at"]),
-        result=data["result"],
+        result=data.get("result"),
         overall=data["overall"],
         has_pdf=bool(data["has_pdf"]),
         created_by=data["created_by"],
@@ -291,8 +292,8 @@ class Store:
         assert found is not None
         return found
 
-    def _select(self) -> Any:
-        return select(*_COLUMNS, assessments.c.pdf.is_not(None).label("has_pdf"))
+    def _select(self, columns: list[Any] = _COLUMNS) -> Any:
+        return select(*columns, assessments.c.pdf.is_not(None).label("has_pdf"))
 
     def get(self, token: str) -> Assessment | None:
         with self._read() as conn:
@@ -304,10 +305,20 @@ class Store:
             row = conn.execute(self._select().where(assessments.c.id == assessment_id)).first()
         return _assessment(row) if row is not None else None
 
-    def list_all(self) -> list[Assessment]:
+    def list_all(self, with_results: bool = True) -> list[Assessment]:
+        """Every assessment, newest first; without their result JSON when `with_results` is False."""
+        query = self._select(_COLUMNS if with_results else _LISTED)
         with self._read() as conn:
-            rows = conn.execute(self._select().order_by(assessments.c.created_at.desc(), assessments.c.id.desc()))
+            rows = conn.execute(query.order_by(assessments.c.created_at.desc(), assessments.c.id.desc()))
             return [_assessment(row) for row in rows]
+
+    def results(self, ids: Sequence[int]) -> dict[int, str]:
+        """The result JSON of these assessments (the submitted ones among them)."""
+        query = select(assessments.c.id, assessments.c.result).where(
+            assessments.c.id.in_(list(ids)) & assessments.c.result.is_not(None)
+        )
+        with self._read() as conn:
+            return {aid: result for aid, result in conn.execute(query)}
 
     def count(self) -> int:
         with self._read() as conn:

@@ -116,24 +116,43 @@ class Scoring:
 
     # --- the cohort -------------------------------------------------------------------------------
 
+    def listed(self, store: Store) -> list[Assessment]:
+        """Every assessment, newest first, with every submitted one summarised.
+
+        The listing leaves the result JSON out (20-30 KB a firm); only results not summarised yet are
+        read, once per process.
+        """
+        records = store.list_all(with_results=False)
+        new = [r.id for r in records if r.submitted and (r.id, r.submitted_at) not in self._summaries]
+        if new:
+            texts = store.results(new)
+            for record in records:
+                if record.id in texts:
+                    self._summarise(record, texts[record.id])
+        return records
+
     def submitted_summary(self, record: Assessment) -> SubmittedSummary | None:
         """The summary of a submitted record's result (None for a draft), parsed once and then remembered."""
-        if not record.submitted or not record.result:
+        if not record.submitted:
             return None
-        key = (record.id, record.submitted_at)
-        found = self._summaries.get(key)
-        if found is None:
-            result = ScoreResult.model_validate_json(record.result)
-            found = SubmittedSummary(
-                row=firm_row(0, f"web-{record.id}", result),
-                same_criteria=result.criteria.content_hash == self.criteria.content_hash,
-                completeness=result.completeness,
-                overall=result.overall,
-                band=result.band,
-                verdict=result.readiness.verdict,
-            )
-            # Not bounded: a summary (~1 KB) is far smaller than the result JSON every page view reads anyway.
-            self._summaries[key] = found
+        found = self._summaries.get((record.id, record.submitted_at))
+        if found is None and record.result:
+            found = self._summarise(record, record.result)
+        return found
+
+    def _summarise(self, record: Assessment, result_json: str) -> SubmittedSummary:
+        result = ScoreResult.model_validate_json(result_json)
+        found = SubmittedSummary(
+            row=firm_row(0, f"web-{record.id}", result),
+            same_criteria=result.criteria.content_hash == self.criteria.content_hash,
+            completeness=result.completeness,
+            overall=result.overall,
+            band=result.band,
+            verdict=result.readiness.verdict,
+        )
+        # One per submission (~1 KB each: 2 MB for 2,000 firms), as the listing itself is; never stale,
+        # since a submitted result never changes.
+        self._summaries[(record.id, record.submitted_at)] = found
         return found
 
     def cohort_rows(self, records: list[Assessment]) -> tuple[list[FirmRow], int]:

@@ -9,7 +9,7 @@ import pytest
 
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
-from assess.web.storage import Assessment, StoredAnswer
+from assess.web.storage import Assessment, Store, StoredAnswer
 from assess.web.submission import Scoring
 from tests.conftest import GOOD_ANSWERS
 from tests.web.conftest import PROFILE
@@ -74,3 +74,24 @@ def test_cohort_rows_rank_this_sets_results_and_count_the_others(scoring: Scorin
     assert [(row.input, row.rank) for row in rows] == [("web-1", 1), ("web-3", 2)]
     again, _ = scoring.cohort_rows(list(reversed(records)))
     assert [dataclasses.replace(r, index=0) for r in again] == [dataclasses.replace(r, index=0) for r in rows]
+
+
+def test_the_listing_reads_each_result_once(scoring: Scoring, result: ScoreResult, sqlite_url: str) -> None:
+    store = Store(sqlite_url)
+    draft, done = store.create("en"), store.create("en")
+    assert store.submit(done.token, 0, result.model_dump_json(), result.overall, b"%PDF", "en")
+    records = scoring.listed(store)
+    assert [r.id for r in records] == [done.id, draft.id] and all(r.result is None for r in records)
+    summary = scoring.submitted_summary(records[0])
+    assert summary is not None and summary.overall == result.overall
+    assert scoring.submitted_summary(records[1]) is None
+    assert store.results([draft.id, done.id]) == {done.id: result.model_dump_json()}
+
+    def refuse(ids: object) -> dict[int, str]:
+        raise AssertionError("results read again")
+
+    store.results = refuse  # type: ignore[method-assign]
+    again = scoring.listed(store)
+    assert scoring.submitted_summary(again[0]) is summary
+    rows, other = scoring.cohort_rows(again)
+    assert other == 0 and [r.input for r in rows] == [f"web-{done.id}"]
