@@ -15,6 +15,7 @@ from rich.markup import escape
 from assess.cli.console import out
 from assess.cli.errors import user_errors
 from assess.errors import Problem, UserError
+from assess.messages import say
 
 if TYPE_CHECKING:
     from assess.web.storage import Store
@@ -54,7 +55,7 @@ def _store(db: str | None, create: bool = False) -> Iterator[tuple[Store, str]]:
         parsed = make_url(normalise_url(url))
         sqlite_file = parsed.database if parsed.get_backend_name() == "sqlite" else None
         if sqlite_file and not create and not Path(sqlite_file).is_file():
-            raise _no_database(where, "no such database file; check --db (or ASSESS_WEB_DB)")
+            raise _no_database(where, say("no_database_file").in_lang("en"), say("no_database_file").in_lang("zh"))
         store = Store(url)
     except (ValueError, ArgumentError, SQLAlchemyError) as exc:
         raise _no_database(where, str(exc).splitlines()[0]) from None
@@ -66,8 +67,9 @@ def _store(db: str | None, create: bool = False) -> Iterator[tuple[Store, str]]:
         store.close()
 
 
-def _no_database(where: str, why: str) -> UserError:
-    return UserError("Cannot use the web app's database", [Problem(where, why)], summary_zh="无法使用网页应用的数据库")
+def _no_database(where: str, why: str, why_zh: str | None = None) -> UserError:
+    summary = say("cannot_use_database")
+    return UserError(summary.in_lang("en"), [Problem(where, why, message_zh=why_zh)], summary_zh=summary.in_lang("zh"))
 
 
 def _password(from_stdin: bool) -> str:
