@@ -7,7 +7,7 @@ itself, so an id cannot be reused by another object while its entry lives.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
@@ -78,6 +78,14 @@ class IdentityMemo(Generic[V]):
     def get(self, owner: object) -> V | None:
         hit = self._entries.get(id(owner))
         return hit[1] if hit is not None and hit[0] is owner else None
+
+    @property
+    def entries(self) -> Mapping[int, tuple[object, V]]:
+        """id -> (object, value), for loops that look up many objects without a call each.
+
+        A hit counts only when its object `is` the one looked up (an id can be reused after its object dies).
+        """
+        return self._entries
 
     def put(self, owner: object, value: V) -> V:
         if len(self._entries) >= self._limit:

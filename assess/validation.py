@@ -238,34 +238,37 @@ class _Validator:
             unknown = say("unknown_question", id=qid)
             self.add(["answers", qid], say("unknown_question_close", id=qid, close=close[0]) if close else unknown, qid)
             return None
-        if entry.value is None or (isinstance(entry.value, str) and not entry.value.strip()):
-            if entry.target is not None or entry.note:
+        raw = entry.get("value")
+        note = entry.get("note")
+        target = entry.get("target")
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if target is not None or note:
                 self.add(["answers", qid], say("note_without_answer"), qid, "warning")
             return None
-        self._check_target(qid, question, entry)
-        parsed = _parsed(question, entry.value)
+        self._check_target(qid, question, target)
+        parsed = _parsed(question, raw)
         if isinstance(parsed, _NaWord):
             if not question.na_allowed:
                 self.add(["answers", qid], say("na_not_allowed_here", allowed=allowed(question)), qid)
                 return None
-            if self.criteria.na_policy.na_requires_note and not (entry.note or "").strip():
+            if self.criteria.na_policy.na_requires_note and not (note or "").strip():
                 self.add(["answers", qid], say("na_needs_note"), qid)
                 return None
-            return Answer(na=True, note=entry.note)
+            return Answer(na=True, note=note)
         if isinstance(parsed, Message):
             self.add(["answers", qid], parsed, qid)
             return None
-        if entry.note is None and entry.target is None:
+        if note is None and target is None:
             return parsed
-        target = None if entry.target is None else _without_negative_zero(entry.target)
-        return Answer(value=parsed.value, note=entry.note, target=target)
+        target = None if target is None else _without_negative_zero(target)
+        return Answer(value=parsed.value, note=note, target=target)
 
-    def _check_target(self, qid: str, question: Question, entry: AnswerEntry) -> None:
-        if entry.target is None:
+    def _check_target(self, qid: str, question: Question, target: float | None) -> None:
+        if target is None:
             return
         if not isinstance(question, LevelQuestion):
             self.add(["answers", qid, "target"], say("target_level_only"), qid)
-        elif entry.target != int(entry.target) or not 0 <= entry.target <= question.max_points:
+        elif target != int(target) or not 0 <= target <= question.max_points:
             self.add(["answers", qid, "target"], say("target_range", top=int(question.max_points)), qid)
 
 

@@ -91,8 +91,10 @@ def result_json(result: ScoreResult) -> bytes:
     The question results are half of a result's JSON and most of them are shared between firms.
     """
     parts = []
+    known = _QUESTION_BYTES.entries
     for question in result.questions:
-        part = _QUESTION_BYTES.get(question)
+        hit = known.get(id(question))
+        part = hit[1] if hit is not None and hit[0] is question else None
         if part is None:
             part = _QUESTION_JSON.dump_json(question)
             if question.note is None:  # a shared result; one with a note is the firm's own

@@ -169,9 +169,19 @@ class NumberQuestion(_QuestionBase):
                 raise ValueError(f"bands overlap: [{low:g}, {high:g}) and [{next_low:g}, {next_high:g})")
         return self
 
+    @cached_property
+    def band_edges(self) -> tuple[tuple[float, float], ...]:
+        """Each band as (low, high), open ends as infinities: scoring asks for a number's band often."""
+        return tuple(
+            (-math.inf if b.from_ is None else b.from_, math.inf if b.to is None else b.to) for b in self.bands
+        )
+
     def band_index(self, value: float) -> int | None:
         """Which band holds `value` (None when it falls in none)."""
-        return next((i for i, b in enumerate(self.bands) if b.contains(value)), None)
+        for index, (low, high) in enumerate(self.band_edges):
+            if low <= value < high:
+                return index
+        return None
 
     def band_for(self, value: float) -> NumberBand | None:
         index = self.band_index(value)

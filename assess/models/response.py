@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, NotRequired, cast
 
-from pydantic import Field, GetCoreSchemaHandler, GetPydanticSchema, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetPydanticSchema,
+    field_validator,
+    model_validator,
+    with_config,
+)
 from pydantic_core import CoreSchema
+from typing_extensions import TypedDict
 
 from assess.messages import MessageError
 from assess.models.common import Identifier, NonEmptyStr, StrictModel
@@ -74,12 +83,17 @@ class FirmProfile(StrictModel):
         return list(dict.fromkeys(value))
 
 
-class AnswerEntry(StrictModel):
-    """One answer as written: a value, an optional evidence note, an optional target level."""
+@with_config(ConfigDict(extra="forbid", str_strip_whitespace=True))
+class AnswerEntry(TypedDict):
+    """One answer as written: a value, an optional evidence note, an optional target level.
 
-    value: RawValue = None
-    note: str | None = Field(default=None, max_length=5000)
-    target: float | None = None
+    A checked dict rather than a model: a file holds dozens of answers and validation reads each
+    once, so a model object per answer would cost a third of reading the file for nothing.
+    """
+
+    value: NotRequired[RawValue]
+    note: NotRequired[Annotated[str | None, Field(max_length=5000)]]
+    target: NotRequired[float | None]
 
 
 class Response(StrictModel):

@@ -100,13 +100,15 @@ class Readiness(StrictModel):
 
 
 @with_config(ConfigDict(extra="forbid", str_strip_whitespace=True))
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Priority:
     """An improvement step: reach the next level/option/band of one question, and what it gains.
 
-    A frozen dataclass rather than a model: scoring makes dozens per firm from values it has already
+    A dataclass rather than a model: scoring makes dozens per firm from values it has already
     checked, and pydantic takes dataclass instances as they are.  Results read back from JSON are
-    still validated field by field (unknown keys refused, as in the models).
+    still validated field by field (unknown keys refused, as in the models).  Not frozen: a frozen
+    dataclass sets each field through `object.__setattr__`, five times slower to build; like the
+    result's lists, treat it as read-only.
     """
 
     rank: int

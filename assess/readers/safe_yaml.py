@@ -60,6 +60,9 @@ _RESOLVED_LIMIT = 20_000  # short scalars remembered by the resolver cache
 
 
 _RESOLVED: dict[str, str] = {}  # plain scalar -> its implicit tag
+_SCALAR = yaml.ScalarNode
+_MAPPING = yaml.MappingNode
+_SEQUENCE = yaml.SequenceNode
 
 
 class _Yaml12CachedLoader(_Yaml12Loader):
@@ -75,8 +78,8 @@ class _Yaml12CachedLoader(_Yaml12Loader):
     ascend_resolver = staticmethod(tuple)
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode:
-            return _MAP_TAG if kind is yaml.MappingNode else _SEQ_TAG
+        if kind is not _SCALAR:
+            return _MAP_TAG if kind is _MAPPING else _SEQ_TAG
         if not implicit[0]:
             return _STR_TAG
         tag = _RESOLVED.get(value)
@@ -85,6 +88,18 @@ class _Yaml12CachedLoader(_Yaml12Loader):
             if len(_RESOLVED) < _RESOLVED_LIMIT and len(value) <= 40:
                 _RESOLVED[value] = tag
         return tag
+
+
+_NOT_PLAIN = object()  # a scalar the constructor has to read (not a string, not a plain decimal int)
+
+
+def _plain_scalar(tag: str, text: str) -> Any:
+    """The common scalars, without the constructor's bookkeeping: strings and plain decimal ints."""
+    if tag == _STR_TAG:
+        return text
+    if tag == _INT_TAG and text.isdigit() and (len(text) == 1 or text[0] != "0"):
+        return int(text)
+    return _NOT_PLAIN
 
 
 class _Builder:
@@ -105,26 +120,39 @@ class _Builder:
             self.seen.add(id(node))
         tag = node.tag
         kind = type(node)
-        if kind is yaml.ScalarNode:
-            if tag == _STR_TAG:  # the common cases, without the constructor's bookkeeping
-                return node.value
-            if tag == _INT_TAG and node.value.isdigit() and (len(node.value) == 1 or node.value[0] != "0"):
-                return int(node.value)
+        if kind is _SCALAR:
+            found = _plain_scalar(tag, node.value)
+            if found is not _NOT_PLAIN:
+                return found
         if tag not in _STANDARD_TAGS:
             raise self._fail(node, f"the tag {tag} is not allowed")
-        if kind is yaml.MappingNode:
+        # Scalars inside a collection are read here, without a call per scalar: most of a file is scalars.
+        inline = not self.may_alias and depth < MAX_DEPTH
+        if kind is _MAPPING:
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                plain = type(key_node) is yaml.ScalarNode and key_node.tag == _STR_TAG
+                plain = type(key_node) is _SCALAR and key_node.tag == _STR_TAG
                 key = key_node.value if plain else self.key(key_node)
                 if key in result:
                     first = next(k for k, _ in node.value if self.key(k) == key)
                     line = first.start_mark.line + 1
                     raise self._fail(key_node, f"the key '{key}' is given twice (first on line {line})")
+                if inline and type(value_node) is _SCALAR:
+                    if value_node.tag == _STR_TAG:
+                        result[key] = value_node.value
+                        continue
+                    found = _plain_scalar(value_node.tag, value_node.value)
+                    if found is not _NOT_PLAIN:
+                        result[key] = found
+                        continue
                 result[key] = self.value(value_node, depth + 1)
             return result
-        if kind is yaml.SequenceNode:
-            return [self.value(child, depth + 1) for child in node.value]
+        if kind is _SEQUENCE:
+            items = []
+            for child in node.value:
+                found = _plain_scalar(child.tag, child.value) if inline and type(child) is _SCALAR else _NOT_PLAIN
+                items.append(self.value(child, depth + 1) if found is _NOT_PLAIN else found)
+            return items
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:

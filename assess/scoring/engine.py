@@ -27,7 +27,7 @@ from assess.scoring.conditions import evaluate
 from assess.scoring.points import scored_answer
 from assess.scoring.priorities import rank_priorities
 from assess.scoring.readiness import judge_readiness
-from assess.scoring.themes import gate_cap, tally_themes
+from assess.scoring.themes import ThemeTally, gate_cap
 
 _EPSILON = 1e-9
 # Results are immutable, so firms with the same answer to a question share one QuestionResult object.
@@ -84,11 +84,14 @@ def _question_result(
 
 def question_results(
     criteria: CriteriaSet, answers: Mapping[str, Answer], applies: Mapping[str, bool]
-) -> list[QuestionResult]:
-    """Per-question status and points, the N/A policy applied theme by theme."""
+) -> dict[str, list[QuestionResult]]:
+    """Per-question status and points, theme by theme (theme id -> its results), the N/A policy applied."""
     policy = criteria.na_policy
-    results: list[QuestionResult] = []
+    answered = _ANSWERED.entries
+    by_theme: dict[str, list[QuestionResult]] = {}
     for theme in criteria.themes:
+        results: list[QuestionResult] = []
+        by_theme[theme.id] = results
         na_budget: float | None = None  # worked out on the theme's first N/A answer
         na_used = 0.0
         for q in theme.questions:
@@ -97,7 +100,12 @@ def question_results(
             plain = answer is not None and not answer.na and answer.note is None and answer.target is None
             if plain and applicable and q.scored:
                 assert answer is not None
-                results.append(_plain_answered(q, theme.id, answer))
+                hit = answered.get(id(answer))  # _plain_answered's memo, looked up without a call
+                results.append(
+                    hit[1][1]
+                    if hit is not None and hit[0] is answer and hit[1][0] is q
+                    else _plain_answered(q, theme.id, answer)
+                )
                 continue
             status: QuestionStatus = "unanswered"
             points: float | None = None
@@ -121,7 +129,7 @@ def question_results(
                 assert answer.value is not None
                 status, points, counted = "answered", scored_answer(q, answer.value)[0], True
             results.append(_question_result(q, theme.id, status, answer, points, counted))
-    return results
+    return by_theme
 
 
 def theme_caps(
@@ -170,8 +178,9 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
     answers = response.answers
     applies = applicability(criteria, response.firm, answers)
     visible = {qid: a for qid, a in answers.items() if applies.get(qid)}
-    questions = question_results(criteria, answers, applies)
-    tallies = tally_themes(criteria, questions)
+    by_theme = question_results(criteria, answers, applies)
+    questions = [r for results in by_theme.values() for r in results]
+    tallies = {theme_id: ThemeTally.of(results) for theme_id, results in by_theme.items()}
 
     caps, capped_by, gate_results = theme_caps(criteria, response, visible)
     raw = {tid: tally.raw_score for tid, tally in tallies.items()}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from assess.memo import IdentityMemo, ObjectMemo
 from assess.models.answers import Answer, AnswerValue, ValidatedResponse
-from assess.models.criteria import CriteriaSet, Gate, LevelQuestion, Question
+from assess.models.criteria import CriteriaSet, Gate, LevelQuestion, NumberQuestion, Question
 from assess.models.result import Priority, QuestionResult
 from assess.scoring.conditions import evaluate
 from assess.scoring.points import scored_answer
@@ -35,7 +35,6 @@ class _Step:
 
     question_id: str
     theme: str
-    current: AnswerValue
     next: AnswerValue  # as shown: a band edge for numbers
     points_now: float
     points_next: float
@@ -61,13 +60,27 @@ def _step_of(criteria: CriteriaSet, question: Question, result: QuestionResult) 
     shared = _STEPS_OF_SHARED.get(result)
     if shared is not None:
         return shared[0]
-    key = (type(result.answer), result.answer, result.target)
+    key = _step_key(question, result)
     found = _STEPS.get(question, key)
     if found is None:
         found = _STEPS.put(question, key, (_new_step(criteria, question, result),))
     if result.note is None:
         _STEPS_OF_SHARED.put(result, found)
     return found[0]
+
+
+def _step_key(question: Question, result: QuestionResult) -> tuple[object, ...]:
+    """What a step depends on: the answer and target; for a number inside a band, the band alone.
+
+    Numbers rarely repeat between firms, but their bands do: the next band, its points and how it is
+    shown ("≥20" above, "<5" below) are the same for every number inside one band.
+    """
+    value = result.answer
+    if isinstance(question, NumberQuestion):
+        band = question.band_index(float(value))  # type: ignore[arg-type]
+        if band is not None:
+            return ("band", band, result.target)
+    return (type(value), value, result.target)
 
 
 def _new_step(criteria: CriteriaSet, question: Question, result: QuestionResult) -> _Step | None:
@@ -82,7 +95,6 @@ def _new_step(criteria: CriteriaSet, question: Question, result: QuestionResult)
         step = _Step(
             question_id=result.id,
             theme=result.theme,
-            current=result.answer,
             next=next_step.shown,
             points_now=result.points or 0.0,
             points_next=next_step.points,
@@ -142,8 +154,9 @@ def rank_priorities(
     gate_truths: Mapping[str, bool],
 ) -> list[Priority]:
     """Every possible next step, best gain first (then quicker effort, then question order)."""
-    found: list[tuple[float, tuple[int, int], _Step, float | None]] = []
+    found: list[tuple[float, tuple[int, int], _Step, AnswerValue, float | None]] = []
     questions = criteria.questions
+    shared_steps = _STEPS_OF_SHARED.entries
     for theme_id, tally in tallies.items():
         now = final[theme_id]
         if now is None:
@@ -160,24 +173,29 @@ def rank_priorities(
             caps.get(theme_id, 100.0),
             criteria.theme_gates[theme_id],
         )
+        plain = not theme.gates  # no gate can cap this theme: a step's score is plain arithmetic
         for r in tally.results:
             if r.status != "answered" or not r.counted or r.answer is None:
                 continue
-            step = _step_of(criteria, questions[r.id], r)
+            hit = shared_steps.get(id(r))
+            step = hit[1][0] if hit is not None and hit[0] is r else _step_of(criteria, questions[r.id], r)
             if step is None:
                 continue
-            gain = max(0.0, share * (theme.score_with(step, step.step) - now))
+            if plain:
+                gain = max(0.0, share * (100.0 * (tally.earned + step.step.delta) / tally.total - now))
+            else:
+                gain = max(0.0, share * (theme.score_with(step, step.step) - now))
             target_gain = None
             if step.to_target is not None:
                 target_gain = round(max(0.0, share * (theme.score_with(step, step.to_target) - now)), 2)
-            found.append((-gain, step.sort_key, step, target_gain))
+            found.append((-gain, step.sort_key, step, r.answer, target_gain))
     found.sort(key=lambda item: item[:2])
     return [
         Priority(
             rank,
             step.question_id,
             step.theme,
-            step.current,
+            current,
             step.next,
             step.points_now,
             step.points_next,
@@ -187,5 +205,5 @@ def rank_priorities(
             step.target,
             target_gain,
         )
-        for rank, (negative_gain, _, step, target_gain) in enumerate(found, start=1)
+        for rank, (negative_gain, _, step, current, target_gain) in enumerate(found, start=1)
     ]

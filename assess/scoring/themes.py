@@ -18,26 +18,26 @@ class ThemeTally:
     answered: int = 0  # answered, N/A or unscored (not unanswered, not inapplicable)
     applicable: int = 0
 
+    @classmethod
+    def of(cls, results: list[QuestionResult]) -> ThemeTally:
+        """The tally of one theme's results (in question order: sums are added up in that order)."""
+        earned = total = 0.0
+        answered = applicable = 0
+        for r in results:
+            status = r.status
+            if status != "inapplicable":
+                applicable += 1
+                if status != "unanswered":
+                    answered += 1
+            if r.counted and r.max_points > 0:
+                total += r.weight
+                earned += r.weight * (r.points or 0.0) / r.max_points
+        return cls(results, earned, total, answered, applicable)
+
     @property
     def raw_score(self) -> float | None:
         """Weighted share of points earned, 0-100, over the counted questions (None if none count)."""
         return None if self.total <= 0 else 100.0 * self.earned / self.total
-
-
-def tally_themes(criteria: CriteriaSet, results: list[QuestionResult]) -> dict[str, ThemeTally]:
-    """Theme id -> its tally, in the criteria set's theme order."""
-    tallies = {theme.id: ThemeTally() for theme in criteria.themes}
-    for r in results:
-        tally = tallies[r.theme]
-        tally.results.append(r)
-        if r.status != "inapplicable":
-            tally.applicable += 1
-            if r.status != "unanswered":
-                tally.answered += 1
-        if r.counted and r.max_points > 0:
-            tally.total += r.weight
-            tally.earned += r.weight * (r.points or 0.0) / r.max_points
-    return tallies
 
 
 def gate_cap(criteria: CriteriaSet, gate: Gate) -> float:
