@@ -49,6 +49,14 @@ class ObjectMemo(Generic[V]):
         table = self._tables.get(id(owner))
         return table[1].get(key) if table is not None and table[0] is owner else None
 
+    @property
+    def tables(self) -> Mapping[int, tuple[object, dict[Hashable, V]]]:
+        """id -> (object, its key -> value table), for loops that look up many objects without a call each.
+
+        A table counts only when its object `is` the one looked up (an id can be reused after its object dies).
+        """
+        return self._tables
+
     def put(self, owner: object, key: Hashable, value: V) -> V:
         if self._size >= self._limit:
             self.clear()

@@ -205,7 +205,23 @@ class _Validator:
 
     def run(self) -> dict[str, Answer]:
         self._check_profile()
-        answers = {qid: a for qid, entry in self.response.answers.items() if (a := self._answer(qid, entry))}
+        answers: dict[str, Answer] = {}
+        questions = self.criteria.questions
+        parsed_before = _PARSED.tables
+        for qid, entry in self.response.answers.items():
+            # The common case first, without a call: a bare value this question has parsed before.
+            question = questions.get(qid)
+            raw = entry.get("value")
+            if question is not None and len(entry) == 1 and raw is not None and type(raw) is not list:
+                table = parsed_before.get(id(question))
+                if table is not None and table[0] is question:
+                    found = table[1].get((type(raw), raw))
+                    if type(found) is Answer:
+                        answers[qid] = found
+                        continue
+            answer = self._answer(qid, entry)
+            if answer is not None:
+                answers[qid] = answer
         applies = applicability(self.criteria, self.response.firm, answers)
         final = self.response.status == "final"
         for qid, question in self.criteria.questions.items():

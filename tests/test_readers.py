@@ -201,3 +201,63 @@ def test_loader_has_no_path_resolvers_so_its_tree_walk_needs_no_bookkeeping() ->
     data, lines = load_yaml("a:\n  b: [1, {c: x}]\n  d: {e: [true, null]}\n", "t.yaml")
     assert data == {"a": {"b": [1, {"c": "x"}], "d": {"e": [True, None]}}}
     assert lines[("a", "b", 1, "c")] == 2 and lines[("a", "d", "e", 1)] == 3
+
+
+SCALARS = [
+    "3",
+    "0",
+    "012",
+    "0x1F",
+    "1_000",
+    "-7",
+    "+7",
+    "15.7",
+    "-0.0",
+    "+1.5",
+    "3.",
+    ".5",
+    "1.0e+3",
+    "1_0.5",
+    "1:30",
+    "1:30.5",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "true",
+    "True",
+    "FALSE",
+    "yes",
+    "No",
+    "null",
+    "~",
+    "Null",
+    "",
+    "2026-11-26",
+    "2026-11-26 10:00:00",
+    "text",
+    "'3'",
+    '"15.7"',
+    "!!float 2",
+    "!!int '7'",
+    "!!bool 'yes'",
+    "!!null x",
+    "!!str 3",
+]
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+def test_fast_scalars_read_as_the_yaml_constructor_reads_them(scalar: str) -> None:
+    """The walker reads common scalars itself; each must equal (type and value) what PyYAML's safe constructor gives."""
+    import math
+
+    import yaml
+
+    from assess.readers import safe_yaml
+
+    text = f"a: {scalar}\nb:\n  - {scalar}\n"
+    ours, _ = load_yaml(text, "t.yaml")
+    theirs = yaml.load(text, Loader=safe_yaml._Yaml12Loader)  # a safe loader: the reference
+    for got, expected in ((ours["a"], theirs["a"]), (ours["b"][0], theirs["b"][0])):
+        assert type(got) is type(expected)
+        assert got == expected or (math.isnan(got) and math.isnan(expected))
+        assert str(got) == str(expected)  # keeps -0.0 apart from 0.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from assess.models.criteria import CriteriaSet, NaPolicy
@@ -181,3 +183,25 @@ def test_the_next_step_of_a_whole_number_question_is_a_whole_number() -> None:
     assert step is not None and step.value == 0 and step.shown == "<1" and step.points == 4.0
     higher = next_step(question, 5)
     assert higher is not None and higher.value == 2 and higher.shown == "<4"  # [2, 4) is the next band
+
+
+def test_skip_logic_is_remembered_by_the_outcome_of_its_tests_not_by_the_numbers() -> None:
+    """BR-03 applies when BR-01 (a number) is above 0 and QM-09 when QM-05 is at least 3 (default set)."""
+    import datetime as dt
+
+    from assess.api import load_criteria
+    from assess.models.answers import Answer
+    from assess.models.response import FirmProfile
+    from assess.scoring.applicability import applicability
+
+    criteria = load_criteria()
+    firm = FirmProfile(name="甲", industry="food", markets=["eu"], assessment_date=dt.date(2026, 12, 1))
+
+    def applies(**answers: float) -> Mapping[str, bool]:
+        return applicability(criteria, firm, {qid.replace("_", "-"): Answer(value=v) for qid, v in answers.items()})
+
+    high, higher, none = applies(BR_01=3.5, QM_05=2), applies(BR_01=70.25, QM_05=1), applies(BR_01=0.0, QM_05=2)
+    assert high is higher  # the same outcomes (BR-01 above 0, QM-05 below 3): one remembered mapping
+    assert high["BR-03"] and not none["BR-03"] and not high["QM-09"]
+    assert applies(BR_01=1.0, QM_05=4)["QM-09"]
+    assert not applicability(criteria, firm, {})["BR-03"]  # no answer: the rule cannot hold for sure

@@ -60,6 +60,14 @@ class Condition(StrictModel):
         """The question ids this condition reads, computed once (scoring asks for them per firm)."""
         return frozenset(self.referenced_questions())
 
+    @cached_property
+    def answer_tests(self) -> tuple[Condition, ...]:
+        """The conditions inside this one (itself included) that test an answer, in reading order."""
+        if self.question is not None:
+            return (self,)
+        children = [*(self.all or []), *(self.any or []), *([self.not_] if self.not_ else [])]
+        return tuple(test for child in children for test in child.answer_tests)
+
     def referenced_questions(self) -> set[str]:
         """Every question id this condition reads, for reference checks and dependency tracking."""
         found: set[str] = set()

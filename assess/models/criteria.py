@@ -364,13 +364,15 @@ class CriteriaSet(SetHeader):
         return {qid: i for i, qid in enumerate(self.questions)}
 
     @cached_property
-    def rule_inputs(self) -> tuple[str, ...]:
-        """The questions whose answers applicability rules read, in set order."""
-        read: set[str] = set()
-        for question in self.questions.values():
-            if question.applies_if is not None:
-                read |= question.applies_if.reads
-        return tuple(qid for qid in self.questions if qid in read)
+    def rule_tests(self) -> tuple[tuple[str, Condition], ...]:
+        """(question id, test) for every answer test inside the applicability rules, in set order."""
+        return tuple(
+            (t.question, t)
+            for q in self.questions.values()
+            if q.applies_if is not None
+            for t in q.applies_if.answer_tests
+            if t.question is not None
+        )
 
     @cached_property
     def theme_gates(self) -> dict[str, list[Gate]]:

@@ -53,6 +53,10 @@ _Yaml12Loader.add_implicit_resolver(
 
 
 _INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_DECIMAL_POINT_NUMBER = re.compile(r"[-+]?[0-9]+\.[0-9]*")  # 15.7, -0.5, 3. (float() reads these as YAML does)
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -94,11 +98,24 @@ _NOT_PLAIN = object()  # a scalar the constructor has to read (not a string, not
 
 
 def _plain_scalar(tag: str, text: str) -> Any:
-    """The common scalars, without the constructor's bookkeeping: strings and plain decimal ints."""
+    """The common scalars without the constructor's bookkeeping; the same values PyYAML's safe constructor gives.
+
+    Anything less plain (octal, underscores, exponents, .inf, sexagesimal, dates) goes to the constructor.
+    """
     if tag == _STR_TAG:
         return text
-    if tag == _INT_TAG and text.isdigit() and (len(text) == 1 or text[0] != "0"):
-        return int(text)
+    if tag == _INT_TAG:
+        if text.isascii() and text.isdigit() and (len(text) == 1 or text[0] != "0"):
+            return int(text)
+    elif tag == _FLOAT_TAG:
+        if _DECIMAL_POINT_NUMBER.fullmatch(text):
+            return float(text)
+    elif tag == _BOOL_TAG:
+        word = text.lower()
+        if word in ("true", "false"):
+            return word == "true"
+    elif tag == _NULL_TAG:
+        return None
     return _NOT_PLAIN
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 
-from assess.memo import ObjectMemo, worth_remembering
+from assess.memo import ObjectMemo
 from assess.models.answers import Answer
 from assess.models.criteria import CriteriaSet
 from assess.models.response import FirmProfile
-from assess.scoring.conditions import evaluate
+from assess.scoring.conditions import evaluate, test_answer
 
-# Many firms share an industry, markets and the few answers the rules read: validation and scoring
+# Many firms share an industry, markets and the outcomes of the few answer tests the rules hold: validation and scoring
 # of one firm both ask, and so do the firms after it.
 _APPLIES: ObjectMemo[Mapping[str, bool]] = ObjectMemo()
 
@@ -21,26 +21,24 @@ def applicability(criteria: CriteriaSet, firm: FirmProfile, answers: Mapping[str
     The mapping may be shared between firms: read it, never change it.
     """
     key = _key(criteria, firm, answers)
-    found = _APPLIES.get(criteria, key) if key is not None else None
+    found = _APPLIES.get(criteria, key)
     if found is None:
-        found = _work_out(criteria, firm, answers)
-        if key is not None:
-            _APPLIES.put(criteria, key, found)
+        found = _APPLIES.put(criteria, key, _work_out(criteria, firm, answers))
     return found
 
 
-def _key(criteria: CriteriaSet, firm: FirmProfile, answers: Mapping[str, Answer]) -> Hashable | None:
-    """What the rules can read: industry, markets and the answers they name (None if too long to keep)."""
-    read: list[Hashable] = [firm.industry, tuple(firm.markets)]
-    for qid in criteria.rule_inputs:
-        answer = answers.get(qid)
-        if answer is None:
-            read.append(None)
-        elif not worth_remembering(answer.value):
-            return None
-        else:
-            read.append((answer.na, type(answer.value), answer.value))
-    return tuple(read)
+def _key(criteria: CriteriaSet, firm: FirmProfile, answers: Mapping[str, Answer]) -> Hashable:
+    """All the rules can tell apart: industry, markets and the outcome of each answer test they hold.
+
+    Not the answers themselves: a number read by a rule (`BR-01 above 0`) differs from firm to firm,
+    its test's outcome hardly ever.  An answer hidden by skip logic is tested as no answer, which is
+    the same for every firm, so the outcomes decide which answers are hidden too.
+    """
+    return (
+        firm.industry,
+        tuple(firm.markets),
+        *[test_answer(test, answers.get(qid)) for qid, test in criteria.rule_tests],
+    )
 
 
 def _work_out(criteria: CriteriaSet, firm: FirmProfile, answers: Mapping[str, Answer]) -> dict[str, bool]:
