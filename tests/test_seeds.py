@@ -44,3 +44,16 @@ def test_cohort_has_the_promised_profiles(results: dict[str, ScoreResult]) -> No
 def test_seed_firm_names_are_distinct(results: dict[str, ScoreResult]) -> None:
     names = [r.firm.name for r in results.values()]
     assert len(set(names)) == len(names)
+
+
+def test_results_survive_json_with_their_answer_types(results: dict[str, ScoreResult]) -> None:
+    """Answers are written by their own type (see result.AnswerOut) and read back as the union says."""
+    for result in results.values():
+        again = ScoreResult.model_validate_json(result.model_dump_json())
+        assert again == result
+        chosen = [q.answer for q in again.questions if q.kind == "multi"]
+        assert chosen and all(isinstance(a, tuple) for a in chosen if a is not None)
+        assert [type(q.answer) for q in again.questions] == [type(q.answer) for q in result.questions]
+        assert [(type(p.current), type(p.next)) for p in again.priorities] == [
+            (type(p.current), type(p.next)) for p in result.priorities
+        ]

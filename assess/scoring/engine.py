@@ -35,6 +35,7 @@ _QUESTION_RESULTS: ObjectMemo[QuestionResult] = ObjectMemo()
 # Gate and veto results depend on the rule and its truth alone (True, False or None).
 _GATE_RESULTS: ObjectMemo[GateResult] = ObjectMemo()
 _VETO_RESULTS: ObjectMemo[VetoResult] = ObjectMemo()
+_CRITERIA_REFS: ObjectMemo[CriteriaRef] = ObjectMemo()
 # The common case, a plain answer (no note, no target) from validation's own memo: found by its identity.
 _ANSWERED: IdentityMemo[tuple[Question, QuestionResult]] = IdentityMemo()
 
@@ -97,16 +98,15 @@ def question_results(
         for q in theme.questions:
             answer = answers.get(q.id)
             applicable = applies[q.id]
-            plain = answer is not None and not answer.na and answer.note is None and answer.target is None
-            if plain and applicable and q.scored:
-                assert answer is not None
-                hit = answered.get(id(answer))  # _plain_answered's memo, looked up without a call
-                results.append(
-                    hit[1][1]
-                    if hit is not None and hit[0] is answer and hit[1][0] is q
-                    else _plain_answered(q, theme.id, answer)
-                )
-                continue
+            if answer is not None and applicable:
+                # _plain_answered's memo, looked up without a call: it holds plain answers to scored questions only
+                hit = answered.get(id(answer))
+                if hit is not None and hit[0] is answer and hit[1][0] is q:
+                    results.append(hit[1][1])
+                    continue
+                if q.scored and not answer.na and answer.note is None and answer.target is None:
+                    results.append(_plain_answered(q, theme.id, answer))
+                    continue
             status: QuestionStatus = "unanswered"
             points: float | None = None
             counted = False
@@ -166,6 +166,14 @@ def profile_shares(criteria: CriteriaSet, profile: str, scored_themes: set[str])
     return {t.id: (weights[t.id] / total if t.id in scored_themes and total > 0 else 0.0) for t in criteria.themes}
 
 
+def _criteria_ref(criteria: CriteriaSet, profile: str) -> CriteriaRef:
+    found = _CRITERIA_REFS.get(criteria, profile)
+    if found is None:
+        ref = CriteriaRef(id=criteria.id, version=criteria.version, content_hash=criteria.content_hash, profile=profile)
+        found = _CRITERIA_REFS.put(criteria, profile, ref)
+    return found
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -199,9 +207,8 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
                 band_capped_by.append(gate.id)
         band_id = band.id
 
-    counted_for_completeness = [r for r in questions if r.status != "inapplicable" and r.kind != "text"]
-    done = sum(1 for r in counted_for_completeness if r.status != "unanswered")
-    completeness = done / len(counted_for_completeness) if counted_for_completeness else 1.0
+    to_answer = sum(t.to_answer for t in tallies.values())
+    completeness = sum(t.answered_of_those for t in tallies.values()) / to_answer if to_answer else 1.0
     provisional = completeness < criteria.provisional_below - _EPSILON
 
     vetoes = []
@@ -239,9 +246,7 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
     readiness = judge_readiness(criteria, overall, themes, vetoes, provisional, completeness)
     firm = response.firm
     return ScoreResult(
-        criteria=CriteriaRef(
-            id=criteria.id, version=criteria.version, content_hash=criteria.content_hash, profile=profile
-        ),
+        criteria=_criteria_ref(criteria, profile),
         firm=FirmSummary(
             name=firm.name,
             credit_code=firm.credit_code,

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from assess.memo import ObjectMemo
 from assess.models.criteria import CriteriaSet
-from assess.models.result import Readiness, Reason, ThemeResult, Verdict, VetoResult
+from assess.models.result import Readiness, Reason, ReasonCode, ThemeResult, Verdict, VetoResult
+
+# Reasons are immutable and mostly the same from firm to firm (a veto, a theme under its floor by a few points).
+_REASONS: ObjectMemo[Reason] = ObjectMemo()
+
+
+def _reason(
+    criteria: CriteriaSet,
+    code: ReasonCode,
+    subject: str | None = None,
+    value: float | None = None,
+    threshold: float | None = None,
+) -> Reason:
+    key = (code, subject, value, threshold)
+    found = _REASONS.get(criteria, key)
+    if found is None:
+        found = _REASONS.put(criteria, key, Reason(code=code, subject=subject, value=value, threshold=threshold))
+    return found
 
 
 def judge_readiness(
@@ -16,24 +34,21 @@ def judge_readiness(
 ) -> Readiness:
     """The verdict and every reason behind it; a veto never hides the score, it only rules out the award."""
     award = criteria.award
-    reasons: list[Reason] = [Reason(code="veto", subject=v.id) for v in vetoes if v.status == "triggered"]
-    reasons += [Reason(code="veto_unknown", subject=v.id) for v in vetoes if v.status == "unknown"]
+    reasons = [_reason(criteria, "veto", v.id) for v in vetoes if v.status == "triggered"]
+    reasons += [_reason(criteria, "veto_unknown", v.id) for v in vetoes if v.status == "unknown"]
     if provisional:
-        reasons.append(Reason(code="incomplete", value=round(completeness, 4), threshold=criteria.provisional_below))
+        reasons.append(_reason(criteria, "incomplete", None, round(completeness, 4), criteria.provisional_below))
     shortfalls: list[float] = []
     if overall is None or overall < award.overall_min:
-        reasons.append(
-            Reason(
-                code="overall_below", value=None if overall is None else round(overall, 2), threshold=award.overall_min
-            )
-        )
+        shown = None if overall is None else round(overall, 2)
+        reasons.append(_reason(criteria, "overall_below", None, shown, award.overall_min))
         shortfalls.append(award.overall_min - (overall or 0.0))
     for theme in themes:
         if theme.score is None:
-            reasons.append(Reason(code="theme_not_scored", subject=theme.id, threshold=theme.floor))
+            reasons.append(_reason(criteria, "theme_not_scored", theme.id, None, theme.floor))
             shortfalls.append(float("inf"))
         elif theme.meets_floor is False:
-            reasons.append(Reason(code="theme_below_floor", subject=theme.id, value=theme.score, threshold=theme.floor))
+            reasons.append(_reason(criteria, "theme_below_floor", theme.id, theme.score, theme.floor))
             shortfalls.append(theme.floor - theme.score)
 
     verdict: Verdict

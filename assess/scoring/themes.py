@@ -17,22 +17,29 @@ class ThemeTally:
     total: float = 0.0  # their total weight
     answered: int = 0  # answered, N/A or unscored (not unanswered, not inapplicable)
     applicable: int = 0
+    to_answer: int = 0  # applicable questions that completeness counts (every kind but text)
+    answered_of_those: int = 0
 
     @classmethod
     def of(cls, results: list[QuestionResult]) -> ThemeTally:
         """The tally of one theme's results (in question order: sums are added up in that order)."""
         earned = total = 0.0
-        answered = applicable = 0
+        answered = applicable = to_answer = answered_of_those = 0
         for r in results:
             status = r.status
             if status != "inapplicable":
                 applicable += 1
+                text = r.kind == "text"
+                if not text:
+                    to_answer += 1
                 if status != "unanswered":
                     answered += 1
+                    if not text:
+                        answered_of_those += 1
             if r.counted and r.max_points > 0:
                 total += r.weight
                 earned += r.weight * (r.points or 0.0) / r.max_points
-        return cls(results, earned, total, answered, applicable)
+        return cls(results, earned, total, answered, applicable, to_answer, answered_of_those)
 
     @property
     def raw_score(self) -> float | None:
