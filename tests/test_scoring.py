@@ -185,7 +185,7 @@ def test_the_next_step_of_a_whole_number_question_is_a_whole_number() -> None:
     assert higher is not None and higher.value == 2 and higher.shown == "<4"  # [2, 4) is the next band
 
 
-def test_skip_logic_is_remembered_by_the_outcome_of_its_tests_not_by_the_numbers() -> None:
+def test_skip_logic_is_remembered_by_the_outcome_of_its_tests_not_by_numbers_or_markets() -> None:
     """BR-03 applies when BR-01 (a number) is above 0 and QM-09 when QM-05 is at least 3 (default set)."""
     import datetime as dt
 
@@ -205,3 +205,9 @@ def test_skip_logic_is_remembered_by_the_outcome_of_its_tests_not_by_the_numbers
     assert high["BR-03"] and not none["BR-03"] and not high["QM-09"]
     assert applies(BR_01=1.0, QM_05=4)["QM-09"]
     assert not applicability(criteria, firm, {})["BR-03"]  # no answer: the rule cannot hold for sure
+    # Markets are read only by `market` tests: eu + asean gives the outcomes eu alone gives, eu + us does not.
+    answers = {"BR-01": Answer(value=3.5), "QM-05": Answer(value=2)}
+    wider = firm.model_copy(update={"markets": ["eu", "asean"]})
+    with_us = firm.model_copy(update={"markets": ["eu", "us"]})
+    assert applicability(criteria, wider, answers) is high
+    assert applicability(criteria, with_us, answers)["TR-09"] and not high["TR-09"]

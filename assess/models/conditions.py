@@ -61,12 +61,10 @@ class Condition(StrictModel):
         return frozenset(self.referenced_questions())
 
     @cached_property
-    def answer_tests(self) -> tuple[Condition, ...]:
-        """The conditions inside this one (itself included) that test an answer, in reading order."""
-        if self.question is not None:
-            return (self,)
+    def leaves(self) -> tuple[Condition, ...]:
+        """The tests inside this condition (itself, if it is one): of an answer, the industry or the markets."""
         children = [*(self.all or []), *(self.any or []), *([self.not_] if self.not_ else [])]
-        return tuple(test for child in children for test in child.answer_tests)
+        return tuple(leaf for child in children for leaf in child.leaves) if children else (self,)
 
     def referenced_questions(self) -> set[str]:
         """Every question id this condition reads, for reference checks and dependency tracking."""

@@ -364,15 +364,9 @@ class CriteriaSet(SetHeader):
         return {qid: i for i, qid in enumerate(self.questions)}
 
     @cached_property
-    def rule_tests(self) -> tuple[tuple[str, Condition], ...]:
-        """(question id, test) for every answer test inside the applicability rules, in set order."""
-        return tuple(
-            (t.question, t)
-            for q in self.questions.values()
-            if q.applies_if is not None
-            for t in q.applies_if.answer_tests
-            if t.question is not None
-        )
+    def rule_tests(self) -> tuple[Condition, ...]:
+        """Every test inside the applicability rules (of an answer, the industry or the markets), in set order."""
+        return tuple(leaf for q in self.questions.values() if q.applies_if is not None for leaf in q.applies_if.leaves)
 
     @cached_property
     def theme_gates(self) -> dict[str, list[Gate]]:

@@ -8,9 +8,9 @@ from assess.memo import ObjectMemo
 from assess.models.answers import Answer
 from assess.models.criteria import CriteriaSet
 from assess.models.response import FirmProfile
-from assess.scoring.conditions import evaluate, test_answer
+from assess.scoring.conditions import evaluate
 
-# Many firms share an industry, markets and the outcomes of the few answer tests the rules hold: validation and scoring
+# Many firms share the outcomes of the few tests the rules hold: validation and scoring
 # of one firm both ask, and so do the firms after it.
 _APPLIES: ObjectMemo[Mapping[str, bool]] = ObjectMemo()
 
@@ -28,17 +28,14 @@ def applicability(criteria: CriteriaSet, firm: FirmProfile, answers: Mapping[str
 
 
 def _key(criteria: CriteriaSet, firm: FirmProfile, answers: Mapping[str, Answer]) -> Hashable:
-    """All the rules can tell apart: industry, markets and the outcome of each answer test they hold.
+    """All the rules can tell apart: the outcome of each test they hold (of an answer, the industry, the markets).
 
-    Not the answers themselves: a number read by a rule (`BR-01 above 0`) differs from firm to firm,
-    its test's outcome hardly ever.  An answer hidden by skip logic is tested as no answer, which is
-    the same for every firm, so the outcomes decide which answers are hidden too.
+    Not the answers or markets themselves: a number read by a rule (`BR-01 above 0`) and a firm's
+    list of markets differ from firm to firm, the outcomes of the tests hardly ever.  An answer
+    hidden by skip logic is tested as no answer, the same for every firm, so the outcomes decide
+    which answers are hidden too.
     """
-    return (
-        firm.industry,
-        tuple(firm.markets),
-        *[test_answer(test, answers.get(qid)) for qid, test in criteria.rule_tests],
-    )
+    return tuple([evaluate(test, firm, answers) for test in criteria.rule_tests])
 
 
 def _work_out(criteria: CriteriaSet, firm: FirmProfile, answers: Mapping[str, Answer]) -> dict[str, bool]:
