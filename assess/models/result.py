@@ -68,8 +68,13 @@ class QuestionResult(StrictModel):
     target: float | None = None
 
 
-class ThemeResult(StrictModel):
-    """A theme's score 0-100 (None when nothing in it could be scored), before and after gates."""
+@with_config(ConfigDict(extra="forbid", str_strip_whitespace=True))
+@dataclass(slots=True)
+class ThemeResult:
+    """A theme's score 0-100 (None when nothing in it could be scored), before and after gates.
+
+    A dataclass, as `Priority` is (see there): scoring makes one per theme per firm.
+    """
 
     id: str
     score: float | None

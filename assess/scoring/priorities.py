@@ -154,7 +154,7 @@ def rank_priorities(
     gate_truths: Mapping[str, bool],
 ) -> list[Priority]:
     """Every possible next step, best gain first (then quicker effort, then question order)."""
-    found: list[tuple[float, tuple[int, int], _Step, AnswerValue, float | None]] = []
+    found: list[tuple[float, tuple[int, int], _Step, AnswerValue | None, float | None]] = []
     questions = criteria.questions
     shared_steps = _STEPS_OF_SHARED.entries
     for theme_id, tally in tallies.items():
@@ -162,34 +162,46 @@ def rank_priorities(
         if now is None:
             continue
         share = shares[theme_id]
-        theme = _ThemeNow(
-            criteria,
-            response,
-            visible,
-            gate_truths,
-            theme_id,
-            tally.earned,
-            tally.total,
-            caps.get(theme_id, 100.0),
-            criteria.theme_gates[theme_id],
-        )
-        plain = not theme.gates  # no gate can cap this theme: a step's score is plain arithmetic
+        gates = criteria.theme_gates[theme_id]
+        # No gate can cap this theme: a step's score is plain arithmetic (see _ThemeNow.score_with).
+        theme = None
+        if gates:
+            theme = _ThemeNow(
+                criteria,
+                response,
+                visible,
+                gate_truths,
+                theme_id,
+                tally.earned,
+                tally.total,
+                caps.get(theme_id, 100.0),
+                gates,
+            )
+        earned, total = tally.earned, tally.total
         for r in tally.results:
-            if r.status != "answered" or not r.counted or r.answer is None:
+            hit = shared_steps.get(id(r))  # a result seen before has passed the checks below before
+            if hit is not None and hit[0] is r:
+                step = hit[1][0]
+            elif r.status != "answered" or not r.counted or r.answer is None:
                 continue
-            hit = shared_steps.get(id(r))
-            step = hit[1][0] if hit is not None and hit[0] is r else _step_of(criteria, questions[r.id], r)
+            else:
+                step = _step_of(criteria, questions[r.id], r)
             if step is None:
                 continue
-            if plain:
-                gain = max(0.0, share * (100.0 * (tally.earned + step.step.delta) / tally.total - now))
+            if theme is None:
+                gain = max(0.0, share * (100.0 * (earned + step.step.delta) / total - now))
             else:
                 gain = max(0.0, share * (theme.score_with(step, step.step) - now))
             target_gain = None
             if step.to_target is not None:
-                target_gain = round(max(0.0, share * (theme.score_with(step, step.to_target) - now)), 2)
+                with_target = (
+                    100.0 * (earned + step.to_target.delta) / total
+                    if theme is None
+                    else theme.score_with(step, step.to_target)
+                )
+                target_gain = round(max(0.0, share * (with_target - now)), 2)
             found.append((-gain, step.sort_key, step, r.answer, target_gain))
-    found.sort(key=lambda item: item[:2])
+    found.sort()  # by gain, then effort and question order: one step per question, so never further
     return [
         Priority(
             rank,
