@@ -52,8 +52,14 @@ class FirmSummary(StrictModel):
     assessor: str | None
 
 
-class QuestionResult(StrictModel):
-    """One question: its answer, status, points and whether it counts in its theme."""
+@with_config(ConfigDict(extra="forbid", str_strip_whitespace=True))
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    """One question: its answer, status, points and whether it counts in its theme.
+
+    A frozen dataclass, as `Priority` is a dataclass (see there): firms with the same answer share one
+    result object, so it must not change, and the rarer answers (numbers, notes) make one per firm.
+    """
 
     id: str
     theme: str

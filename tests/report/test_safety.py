@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import io
 import threading
@@ -46,7 +47,7 @@ def server() -> Iterator[str]:
 def hostile(result: ScoreResult, url: str) -> ScoreResult:
     name = f'<img src="file:///etc/passwd"><img src="{url}/name.png"> Evil & Co.'
     note = f'<link rel="attachment" href="file:///etc/passwd"><style>@import "{url}/x.css";</style>{url}/note'
-    questions = [q.model_copy(update={"note": note}) if q.id == "QM-01" else q for q in result.questions]
+    questions = [dataclasses.replace(q, note=note) if q.id == "QM-01" else q for q in result.questions]
     return result.model_copy(update={"firm": result.firm.model_copy(update={"name": name}), "questions": questions})
 
 
