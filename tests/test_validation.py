@@ -157,3 +157,17 @@ def test_negative_zero_is_zero_so_remembered_answers_never_show_a_sign(build: Bu
         forget_all()
         assert score(mini, build(later)).model_dump_json() == warm
         assert "-0.0" not in warm
+
+
+def test_an_answer_keeps_what_the_model_before_it_guaranteed() -> None:
+    """Answer is a frozen dataclass now: a target is still a float and a note has no outer spaces."""
+    import dataclasses
+
+    from assess.models.answers import Answer
+
+    answer = Answer(value=2, note="  见记录 / see the records \n", target=3)
+    assert answer.target == 3.0 and type(answer.target) is float
+    assert answer.note == "见记录 / see the records"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        answer.value = 3  # type: ignore[misc]
+    assert Answer(value=("a", "b")) == Answer(value=("a", "b"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -109,7 +110,7 @@ def test_a_target_beyond_the_next_step_is_shown_in_the_roadmap(criteria: Criteri
         and p.next < question.max_points
     )
     top = int(criteria.questions[step.question_id].max_points)
-    aimed = response.answers[step.question_id].model_copy(update={"target": float(top)})
+    aimed = dataclasses.replace(response.answers[step.question_id], target=float(top))
     result = score(criteria, response.model_copy(update={"answers": {**response.answers, step.question_id: aimed}}))
     html = report_html(criteria, result, ReportOptions(mode="en"))
     gain = next(p for p in result.priorities if p.question_id == step.question_id).gain_to_target
