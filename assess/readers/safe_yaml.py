@@ -94,7 +94,7 @@ class _Yaml12CachedLoader(_Yaml12Loader):
         return tag
 
 
-_NOT_PLAIN = object()  # a scalar the constructor has to read (not a string, not a plain decimal int)
+_NOT_PLAIN = object()  # a scalar the constructor has to read (see _plain_scalar)
 
 
 def _plain_scalar(tag: str, text: str) -> Any:
