@@ -8,7 +8,9 @@ Measures, each time as the whole command in a fresh process (`assess batch INPUT
   scoring   --no-pdf on 1,000 firms: firms/s end to end, after start-up (the time of a 1-firm batch
             is taken off: (N - 1) / (t(N) - t(1))), and of the scoring pass alone (as `assess batch`
             reports it: reading, validating and scoring every input and writing results.jsonl, without
-            start-up, item collection and the summary tables);
+            start-up, item collection and the summary tables); the same with --jobs 1, and two
+            --jobs 1 batches run at once: how much the second core adds with nothing shared, the
+            ceiling for any batch's scaling on this machine;
   pdf       40 firms with --jobs 1 and --jobs 2: reports/s (firm reports / wall time, which includes
             start-up, scoring and cohort.pdf), the report phase alone (minus a --no-pdf run of the same
             firms), and the scaling from 1 to 2 jobs;
@@ -268,6 +270,19 @@ class Bench:
         command += ([] if pdf else ["--no-pdf"]) + ([] if jobs is None else ["--jobs", str(jobs)])
         return check(run(command + self.extra(pdf), memory), "assess batch", expected_rc)
 
+    def side_by_side(self, inputs: Path, copies: int = 2) -> list[Run]:
+        """`copies` one-job --no-pdf batches of the same inputs at once, in separate processes.
+
+        What the machine's cores give together for this work, with no pool and nothing shared: on a
+        machine whose cores slow each other down, no batch can scale further than this.
+        """
+        commands = [
+            [*assess_command(), "batch", str(inputs), "-o", str(self.outdir()), "--no-pdf", "--jobs", "1"]
+            for _ in range(copies)
+        ]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=copies) as pool:
+            return [check(result, "assess batch") for result in pool.map(run, commands)]
+
     def score_run(self, inputs: Path, memory: bool = False) -> Run:
         """Fallback: `assess score --format json` on the folder (no batch command)."""
         return check(run([*assess_command(), "score", str(inputs), "--format", "json"], memory), "assess score")
@@ -407,6 +422,20 @@ def main() -> None:
                 f"scoring pass alone {fmt_rate(single.scoring_pass, 'firms/s')}",
             )
         )
+        pair = bench.side_by_side(bench.inputs(score_n))
+        passes = [r.scoring_pass for r in pair]
+        if single.scoring_pass and all(passes):
+            together = sum(p for p in passes if p) / single.scoring_pass
+            rows.append(
+                (
+                    "two one-job batches at once (the cores' own scaling)",
+                    f"2 × {score_n:,}",
+                    "1 + 1",
+                    f"{max(r.seconds for r in pair):.2f} s",
+                    f"scoring passes {' and '.join(fmt_rate(p, 'firms/s') for p in passes)}: "
+                    f"together {together:.2f}× one alone",
+                )
+            )
     targets.append(
         (
             f"scoring only > {TARGET_SCORING:,.0f} firms/s ({score_n:,} firms), whole command after start-up",
