@@ -12,6 +12,7 @@ plus pages, PDF size, seconds per page (warm) and the peak memory (max RSS) of t
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import resource
 import statistics
@@ -19,21 +20,26 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assess.api import load_criteria, load_response, response_files, score  # noqa: E402
+from assess.models.result import ScoreResult  # noqa: E402
 from assess.report.fonts import check_rendering_setup  # noqa: E402
 from assess.report.pdf import html_to_pdf  # noqa: E402
 from assess.report.render import ReportOptions, report_html, result_attachment  # noqa: E402
 from assess.report.templating import builtin_templates  # noqa: E402
 
+T = TypeVar("T")
 
-def median_time(action, runs: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
-    times, value = [], None
-    for _ in range(runs):
+
+def median_time(action: Callable[[], T], runs: int) -> tuple[float, T]:
+    times = []
+    for _ in range(max(1, runs)):
         start = time.perf_counter()
         value = action()
         times.append(time.perf_counter() - start)
@@ -85,22 +91,19 @@ def main() -> None:
     rows = []
     for seed in seeds:
 
-        def build_html(seed: Path = seed) -> tuple[str, object]:
+        def build_html(seed: Path = seed) -> tuple[str, ScoreResult]:
             c = load_criteria()
             result = score(c, load_response(seed, c))
             return report_html(c, result, options, fonts), result
 
-        t_html, (html, result) = median_time(build_html, args.runs)  # type: ignore[misc]
-        attachment = result_attachment(result)  # type: ignore[arg-type]
+        t_html, (html, result) = median_time(build_html, args.runs)
+        attachment = result_attachment(result)
         t_weasy, pdf = median_time(
-            lambda html=html, attachment=attachment: html_to_pdf(
-                html, allowed_folders=allowed, attachments=[attachment]
-            ),
-            args.runs,
+            functools.partial(html_to_pdf, html, allowed_folders=allowed, attachments=[attachment]), args.runs
         )
-        pages = len(PdfReader(io.BytesIO(pdf)).pages)  # type: ignore[arg-type]
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
         t_shot, peak = one_shot(seed, args.lang, max(1, args.runs // 2 + 1))
-        rows.append((t_html, t_weasy, t_shot, pages, len(pdf) / 1024, peak))  # type: ignore[arg-type]
+        rows.append((t_html, t_weasy, t_shot, float(pages), len(pdf) / 1024, peak))
         print(
             f"| {seed.stem} | {t_html * 1000:.0f} | {t_weasy:.2f} | {t_shot:.2f} | {pages} | "
             f"{t_weasy / pages:.3f} | {len(pdf) / 1024:.0f} | {peak:.0f} | {t_html / t_weasy:.1%} |",

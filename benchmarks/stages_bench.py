@@ -91,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         columns["repeat"] = one_round(other, criteria)
 
     def ms(spent: dict[str, float], stage: str | None = None) -> float:
-        return 1000 * (spent[stage] if stage else sum(spent.values())) / args.n
+        total = spent[stage] if stage else sum(spent.values())
+        return 1000 * total / int(args.n)
 
     fresh = columns["fresh"]
     print(f"{args.n:,} synthetic firms (YAML) per column; ms per firm\n")
