@@ -34,10 +34,10 @@ def evaluate(cond: Condition, firm: FirmProfile, answers: Mapping[str, Answer]) 
         inner = evaluate(cond.not_, firm, answers)
         return None if inner is None else not inner
     assert cond.question is not None
-    return test_answer(cond, answers.get(cond.question))
+    return _test_answer(cond, answers.get(cond.question))
 
 
-def test_answer(cond: Condition, answer: Answer | None) -> Truth:
+def _test_answer(cond: Condition, answer: Answer | None) -> Truth:
     """The truth of a question condition for this answer (None when there is none to test)."""
     if cond.answered is not None:
         return (answer is not None) == cond.answered

@@ -108,9 +108,14 @@ def _new_step(criteria: CriteriaSet, question: Question, result: QuestionResult)
     return step
 
 
+def _raw_with(earned: float, total: float, change: _Change) -> float:
+    """A theme's score before gates with one answer changed: O(1) from its tally."""
+    return 100.0 * (earned + change.delta) / total
+
+
 @dataclass(frozen=True, slots=True)
 class _ThemeNow:
-    """One theme of one firm as scored: what a changed answer is measured against."""
+    """One gated theme of one firm as scored: what a changed answer is measured against."""
 
     criteria: CriteriaSet
     response: ValidatedResponse
@@ -123,10 +128,8 @@ class _ThemeNow:
     gates: list[Gate]
 
     def score_with(self, step: _Step, change: _Change) -> float:
-        """The theme's score with the changed answer: O(1) arithmetic, then the gates that read the question."""
-        raw = 100.0 * (self.earned + change.delta) / self.total
-        if not self.gates:
-            return raw
+        """The theme's score with the changed answer: the arithmetic, then the gates that read the question."""
+        raw = _raw_with(self.earned, self.total, change)
         return min(raw, self._cap_with(step, change) if step.gates else self.cap)
 
     def _cap_with(self, step: _Step, change: _Change) -> float:
@@ -163,7 +166,7 @@ def rank_priorities(
             continue
         share = shares[theme_id]
         gates = criteria.theme_gates[theme_id]
-        # No gate can cap this theme: a step's score is plain arithmetic (see _ThemeNow.score_with).
+        # Without gates a step's score is the arithmetic alone (_raw_with); with gates, _ThemeNow re-checks them.
         theme = None
         if gates:
             theme = _ThemeNow(
@@ -189,13 +192,13 @@ def rank_priorities(
             if step is None:
                 continue
             if theme is None:
-                gain = max(0.0, share * (100.0 * (earned + step.step.delta) / total - now))
+                gain = max(0.0, share * (_raw_with(earned, total, step.step) - now))
             else:
                 gain = max(0.0, share * (theme.score_with(step, step.step) - now))
             target_gain = None
             if step.to_target is not None:
                 with_target = (
-                    100.0 * (earned + step.to_target.delta) / total
+                    _raw_with(earned, total, step.to_target)
                     if theme is None
                     else theme.score_with(step, step.to_target)
                 )
