@@ -86,17 +86,24 @@ def _number_range(question: NumberQuestion) -> Message:
 
 
 def _as_number(value: Any) -> float:
+    """A finite float from a number or a numeric text ("1,200", "35%"); -0.0 becomes 0.0."""
     if isinstance(value, bool):
         raise InvalidAnswerError(say("not_a_number_but_yes_no"))
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise InvalidAnswerError(say("not_finite"))
-        return float(value) + 0.0  # -0.0 becomes 0.0 (see _without_negative_zero)
     if isinstance(value, str):
         text = value.replace(",", "").removesuffix("%").strip()
-        if _NUMBER.match(text):
-            return float(text) + 0.0
-    raise InvalidAnswerError(say("not_a_number", value=repr(value)))
+        if not _NUMBER.match(text):
+            raise InvalidAnswerError(say("not_a_number", value=repr(value)))
+        number = float(text)  # "1e400" reads as infinity, refused below
+    elif isinstance(value, int | float):
+        try:
+            number = float(value)
+        except OverflowError:  # an integer with hundreds of digits
+            raise InvalidAnswerError(say("not_finite")) from None
+    else:
+        raise InvalidAnswerError(say("not_a_number", value=repr(value)))
+    if not math.isfinite(number):
+        raise InvalidAnswerError(say("not_finite"))
+    return number + 0.0  # -0.0 becomes 0.0 (see _without_negative_zero)
 
 
 def parse_value(question: Question, raw: Any) -> AnswerValue:

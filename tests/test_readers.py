@@ -118,6 +118,19 @@ def test_an_answer_of_the_wrong_shape_gets_one_message_naming_its_question(
     assert problem.question_id == "A-01"
 
 
+@pytest.mark.parametrize("target", [".inf", "-.inf", ".nan", "1e400"])
+def test_a_target_that_is_no_finite_number_is_refused_in_both_languages(
+    tmp_path: Path, mini: CriteriaSet, target: str
+) -> None:
+    text = GOOD.replace("A-01: 3", f"A-01: {{value: 2, target: {target}}}")
+    with pytest.raises(ResponseError) as info:
+        read_response(write(tmp_path, "firm.yaml", text.encode()), mini)
+    [problem] = info.value.problems
+    assert (problem.location, problem.question_id) == ("firm.yaml:7: answers.A-01.target", "A-01")
+    assert problem.message == "Input should be a finite number"
+    assert problem.message_zh == "应填一个有限的数字"
+
+
 def test_profile_problems_are_located(tmp_path: Path, mini: CriteriaSet) -> None:
     text = GOOD.replace("  industry: crafts\n", "  industry: crafts\n  credit_code: 91330200MA2XXXXX1A\n  color: red\n")
     with pytest.raises(ResponseError) as info:

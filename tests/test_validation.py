@@ -82,6 +82,14 @@ def test_unknown_industry_and_market(build: Build) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "raw", ["1e400", "-1e999", pytest.param(10**400, id="400-digit-int"), float("inf"), float("nan")]
+)
+@pytest.mark.parametrize("qid", ["A-01", "B-01"])
+def test_numbers_beyond_floating_point_are_refused_not_crashed_on(build: Build, qid: str, raw: object) -> None:
+    assert dict(problems_of(build, {**GOOD_ANSWERS, qid: raw}))[qid] == "expected a finite number"
+
+
 def test_target_only_on_level_questions(build: Build) -> None:
     problems = dict(
         problems_of(build, {**GOOD_ANSWERS, "A-02": {"value": "some", "target": 3}, "A-01": {"value": 2, "target": 9}})

@@ -10,7 +10,7 @@ from pathlib import Path
 from assess.batch.cohort import CohortStats
 from assess.batch.inputs import BatchItem
 from assess.batch.rows import FirmRow
-from assess.batch.worker import criteria_for, score_item_result
+from assess.batch.worker import criteria_for, failure_message, score_item_result
 from assess.errors import UserError
 from assess.files import write_atomic
 from assess.models.common import Text
@@ -99,6 +99,8 @@ def render_any(task: RenderTask | CohortTask) -> tuple[int, str | None]:
         write_atomic(task.target, pdf)
     except UserError as exc:
         return COHORT_INDEX, str(exc)
+    except Exception as exc:  # a bug in assess: the firm reports and the tables still come out
+        return COHORT_INDEX, failure_message(exc)
     return COHORT_INDEX, None
 
 
@@ -110,4 +112,6 @@ def render_item(task: RenderTask) -> tuple[int, str | None]:
         write_atomic(task.target, render_report(criteria, result, task.options))
     except UserError as exc:
         return task.item.index, str(exc)
+    except Exception as exc:  # a bug in assess met on this firm: the other reports still come out
+        return task.item.index, failure_message(exc)
     return task.item.index, None

@@ -15,6 +15,7 @@ from assess.batch.inputs import BatchItem
 from assess.batch.rows import ErrorRow, FirmRow, firm_row
 from assess.errors import ResponseError, UserError
 from assess.memo import IdentityMemo
+from assess.messages import say
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.models.result import QuestionResult, ScoreResult
@@ -74,6 +75,11 @@ def _errors(key: str, exc: UserError, lang: Lang) -> list[ErrorRow]:
     ]
 
 
+def failure_message(exc: Exception, lang: Lang = "en") -> str:
+    """What errors.csv says when assess itself fails on one input (a bug): that input is listed, the rest goes on."""
+    return say("input_crashed", error=f"{type(exc).__name__}: {exc}").in_lang(lang)
+
+
 def score_item_result(item: BatchItem, criteria: CriteriaSet, profile: str | None) -> ScoreResult:
     """Validate and score one item (a file or a table row); UserError when it does not fit."""
     cells = item.cells
@@ -117,6 +123,10 @@ def score_chunk(chunk: Chunk) -> list[Outcome]:
             continue
         except (ValueError, TypeError) as exc:  # a malformed table row that slipped past the reader
             outcomes.append(Outcome(item.index, item.key, errors=[ErrorRow(item.key, "", "", str(exc))]))
+            continue
+        except Exception as exc:  # a bug in assess met on this input: one bad file never stops the batch
+            crashed = ErrorRow(item.key, "", "", failure_message(exc, chunk.lang))
+            outcomes.append(Outcome(item.index, item.key, errors=[crashed]))
             continue
         outcomes.append(Outcome(item.index, item.key, firm_row(item.index, item.key, result)))
         key = json.dumps(item.key, ensure_ascii=False).encode()

@@ -93,7 +93,7 @@ class AnswerEntry(TypedDict):
 
     value: NotRequired[RawValue]
     note: NotRequired[Annotated[str | None, Field(max_length=5000)]]
-    target: NotRequired[float | None]
+    target: NotRequired[Annotated[float, Field(allow_inf_nan=False)] | None]
 
 
 class Response(StrictModel):

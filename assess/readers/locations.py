@@ -116,6 +116,7 @@ _SHAPE_MESSAGES = {  # pydantic error type -> message key (Chinese; the English 
     "string_type": "expected_text_value",
     "float_type": "expected_number_value",
     "float_parsing": "expected_number_value",
+    "finite_number": "not_finite",
     "int_type": "expected_whole_number",
     "int_parsing": "expected_whole_number",
     "int_from_float": "expected_whole_number",

@@ -23,9 +23,11 @@ from assess.batch.worker import Chunk, Outcome, result_json, score_chunk
 from assess.cli.app import app
 from assess.errors import UserError
 from assess.files import folder_lock
+from assess.models.answers import ValidatedResponse
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
 from assess.readers.response_file import read_response
+from assess.report.render import ReportOptions, render_report
 from assess.scoring.engine import score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,6 +208,36 @@ def test_interrupted_run_leaves_no_half_written_file(tmp_path: Path, monkeypatch
     monkeypatch.setattr(batch_reports, "render_item", real)
     rerun = run_batch([inputs], options)
     assert rerun.ok and rerun.reports_written + rerun.reports_skipped == 3
+
+
+def test_a_failure_of_assess_itself_on_one_input_is_listed_and_the_rest_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        response_file(inputs, name, GOOD_ANSWERS, firm_name=f"Firm {name}")
+
+    def score_with_a_bug(criteria: CriteriaSet, response: ValidatedResponse, profile: str | None = None) -> ScoreResult:
+        if response.firm.name == "Firm b.yaml":
+            raise ZeroDivisionError("float division by zero")  # stands for a bug met on this input only
+        return score(criteria, response, profile)
+
+    def render_with_a_bug(criteria: CriteriaSet, result: ScoreResult, options: ReportOptions) -> bytes:
+        if result.firm.name == "Firm c.yaml":
+            raise KeyError("chart")
+        return render_report(criteria, result, options)
+
+    monkeypatch.setattr("assess.batch.worker.score", score_with_a_bug)  # the names the batch looks up
+    monkeypatch.setattr("assess.batch.reports.render_report", render_with_a_bug)
+    summary = run_batch([inputs], BatchOptions(outdir=tmp_path / "out", criteria_dir=MINI, jobs=1, pdf=True))
+    assert (summary.scored, summary.failed_inputs, summary.reports_written, summary.ok) == (2, 1, 1, False)
+    errors = {e["input"].split("/")[-1]: e for e in read_csv(tmp_path / "out" / "errors.csv")}
+    assert errors["b.yaml"]["problem"].startswith("assess failed on this input (ZeroDivisionError: float division")
+    assert errors["c.yaml"]["location"] == "report"
+    assert errors["c.yaml"]["problem"].startswith("assess failed on this input (KeyError: 'chart')")
+    assert [p.name.split("-", 1)[1] for p in (tmp_path / "out" / "reports").glob("*.pdf")] == ["firm-a-yaml.pdf"]
+    assert (tmp_path / "out" / "cohort.pdf").exists()
 
 
 def test_two_batches_never_write_into_one_folder_at_once(tmp_path: Path) -> None:
