@@ -58,3 +58,42 @@ def responses(draw: st.DrawFn, criteria: CriteriaSet, complete: bool = False) ->
         },
         "answers": answers,
     }
+
+
+# Anything a YAML file can hold: what a careless or hostile hand may write where an answer belongs.
+YAML_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=10**300, max_value=10**400),
+    st.floats(),  # infinities and NaN included
+    st.text(max_size=12),
+    st.sampled_from(["1e400", "-1e999", "nan", "inf", "N/A", "不适用", "３", "1,200", "35%", " ", "=1+1"]),
+    st.dates(),
+)
+# Mostly shapes the response model lets through, so that the answers reach validation against the questions.
+ANSWER_ENTRIES = st.one_of(
+    YAML_SCALARS,
+    st.lists(YAML_SCALARS, max_size=3),
+    st.fixed_dictionaries({"value": YAML_SCALARS}, optional={"note": YAML_SCALARS, "target": YAML_SCALARS}),
+    st.dictionaries(
+        st.text(max_size=6), st.recursive(YAML_SCALARS, lambda inner: st.lists(inner, max_size=2)), max_size=2
+    ),
+)
+
+
+@st.composite
+def hostile_responses(draw: st.DrawFn, criteria: CriteriaSet) -> dict[str, Any]:
+    """A response whose answers, notes and targets may be of any type or size, under real and made-up ids."""
+    ids = st.sampled_from(sorted(criteria.questions))
+    chosen = draw(st.lists(st.one_of(ids, ids, ids, st.text(max_size=8)), max_size=8))
+    return {
+        "status": draw(st.sampled_from(["draft", "final"])),
+        "firm": {
+            "name": "Hypothetical Exporter Co.",
+            "industry": draw(st.sampled_from(sorted(criteria.industry_ids()))),
+            "markets": sorted(criteria.market_ids())[:1],
+            "assessment_date": "2026-11-01",
+        },
+        "answers": {qid: draw(ANSWER_ENTRIES) for qid in chosen},
+    }

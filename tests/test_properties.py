@@ -1,22 +1,27 @@
-"""Invariants of scoring for any answers: ranges hold and a better answer never lowers a score."""
+"""Invariants for any answers: ranges hold, a better answer never lowers a score, bad input never crashes."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assess.api import load_criteria
+from assess.errors import UserError
 from assess.memo import forget_all
 from assess.models.answers import ValidatedResponse
 from assess.models.criteria import CriteriaSet
 from assess.models.response import Response
+from assess.readers.response_file import read_response
 from assess.scoring.engine import score
 from assess.scoring.points import next_step
 from assess.validation import validate_response
 from tests.conftest import MINI
-from tests.strategies import responses
+from tests.strategies import hostile_responses, responses
 
 SETS = {"mini": load_criteria(MINI), "default": load_criteria()}
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -91,3 +96,20 @@ def test_remembered_work_gives_the_same_result_as_fresh_work(data: st.DataObject
     warm = score(criteria, _validated(criteria, raw)).model_dump_json()  # memos warmed by earlier examples
     forget_all()
     assert score(criteria, _validated(criteria, raw)).model_dump_json() == warm
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data(), set_name=st.sampled_from(sorted(SETS)))
+def test_any_answer_file_gives_a_result_or_located_problems_never_a_crash(data: st.DataObject, set_name: str) -> None:
+    criteria = SETS[set_name]
+    text = yaml.safe_dump(data.draw(hostile_responses(criteria)), allow_unicode=True)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "firm.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            result = score(criteria, read_response(path, criteria))
+        except UserError as exc:
+            assert exc.problems, text
+            assert all(p.location.startswith("firm.yaml") and p.message for p in exc.problems), text
+        else:
+            assert result.overall is None or 0 <= result.overall <= 100
