@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from assess.models.answers import ValidatedResponse
 from assess.models.criteria import CriteriaSet
 from assess.models.response import Response
 from assess.readers.response_file import read_response
+from assess.readers.submissions import iter_table_rows
 from assess.scoring.engine import score
 from assess.scoring.points import next_step
 from assess.validation import validate_response
@@ -113,3 +116,37 @@ def test_any_answer_file_gives_a_result_or_located_problems_never_a_crash(data: 
             assert all(p.location.startswith("firm.yaml") and p.message for p in exc.problems), text
         else:
             assert result.overall is None or 0 <= result.overall <= 100
+
+
+TABLE_CELLS = st.one_of(
+    st.text(max_size=10),
+    st.sampled_from(["1e400", "-1e999", "nan", "inf", "N/A", "不适用", "３", "1,200", "35%", "=1+1", "2026-02-30"]),
+    st.integers().map(str),
+    st.floats().map(str),
+)
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data(), set_name=st.sampled_from(sorted(SETS)))
+def test_any_table_row_gives_a_result_or_located_problems_never_a_crash(data: st.DataObject, set_name: str) -> None:
+    criteria = SETS[set_name]
+    questions = sorted(criteria.questions)
+    header = ["firm_name", "industry", "markets", "assessment_date", *questions, *(f"{q}_target" for q in questions)]
+    firm = ["Hypothetical Exporter Co.", sorted(criteria.industry_ids())[0], sorted(criteria.market_ids())[0]]
+    cells = [*firm, data.draw(st.sampled_from(["2026-11-01", "2026-02-30", "yesterday"]))]
+    cells += [data.draw(TABLE_CELLS) for _ in range(2 * len(questions))]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, cells])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "firms.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            [row] = iter_table_rows(path, criteria)
+        except UserError as exc:  # the table as a whole (a NUL byte makes it look binary)
+            assert all(p.location.startswith("firms.csv") for p in exc.problems), exc.problems
+            return
+    if row.validated is None:
+        assert row.problems and all(p.location.startswith("firms.csv row 2") for p in row.problems), row.problems
+    else:
+        result = score(criteria, row.validated)
+        assert result.overall is None or 0 <= result.overall <= 100
