@@ -40,6 +40,7 @@ from assess.report.charts import (
 )
 from assess.report.context import Mode, chart_label
 from assess.report.fonts import FontSet, check_rendering_setup
+from assess.report.numbers import number_text, overall_texts
 from assess.report.pdf import html_to_pdf
 from assess.report.templating import (
     builtin_templates,
@@ -267,10 +268,6 @@ def _tint(colour: str, strength: float) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * strength):02x}" for c in channels)
 
 
-def _num(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
-
-
 def _share(part: int, whole: int) -> str:
     return f"{part / whole:.0%}" if whole else "—"
 
@@ -285,12 +282,12 @@ def _stat(title: Text, d: Distribution | None) -> StatView:
     return StatView(
         title=title,
         count=str(d.count),
-        median=_num(d.median),
-        p25=_num(d.p25),
-        p75=_num(d.p75),
-        minimum=_num(d.minimum),
-        maximum=_num(d.maximum),
-        mean=_num(d.mean),
+        median=number_text(d.median),
+        p25=number_text(d.p25),
+        p75=number_text(d.p75),
+        minimum=number_text(d.minimum),
+        maximum=number_text(d.maximum),
+        mean=number_text(d.mean),
     )
 
 
@@ -362,7 +359,10 @@ def cohort_context(
                     THRESHOLD_COLOUR,
                 ),
                 Marker(
-                    f"{label('median')} {stats.overall.median:.1f}", stats.overall.median, MEDIAN_COLOUR, dashed=True
+                    f"{label('median')} {number_text(stats.overall.median)}",
+                    stats.overall.median,
+                    MEDIAN_COLOUR,
+                    dashed=True,
                 ),
             ],
             bar_colour=colour,
@@ -400,7 +400,7 @@ def cohort_context(
                 rank=str(row.rank) if row.rank > 0 and row.overall is not None else "—",
                 firm=row.firm,
                 industry=industries.get(row.industry, same(row.industry)),
-                overall=_num(row.overall),
+                overall=overall_texts(row.overall_1000)[0],
                 band=named.name if named else same(row.band or "—"),
                 readiness=row.readiness,
                 readiness_text=labels.get(f"short_{row.readiness}", same(row.readiness)),
@@ -454,7 +454,7 @@ def cohort_context(
         firm_count=str(total),
         firm_count_text=_fill(labels["n_firms"], n=str(total)),
         scored_count=str(stats.overall.count if stats.overall else 0),
-        median_overall=_num(stats.overall.median if stats.overall else None),
+        median_overall=number_text(stats.overall.median if stats.overall else None),
         ready_or_near=str(stats.readiness.get("ready", 0) + stats.readiness.get("near", 0)),
         vetoed=str(stats.readiness.get("vetoed", 0)),
         readiness=readiness,

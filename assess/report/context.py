@@ -18,6 +18,7 @@ from assess.models.criteria import CriteriaSet
 from assess.models.result import Priority, QuestionResult, Reason, ScoreResult
 from assess.report.brand import Brand
 from assess.report.charts import Marker, Series, bar_chart, radar_chart
+from assess.report.numbers import number_text, overall_texts
 from assess.report.wording import advice_for, answer_text, level_descriptor, same
 
 Mode = Literal["zh", "en", "bilingual"]
@@ -157,11 +158,8 @@ def _signed(value: float | None) -> str:
     """A change as '+3.2' / '−1.5'; empty when there is nothing to compare."""
     if value is None:
         return ""
-    return f"+{value:.1f}" if value >= 0 else f"−{abs(value):.1f}"
-
-
-def _num(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    shown = number_text(abs(value))
+    return f"+{shown}" if value >= 0 else f"−{shown}"
 
 
 def _fill(template: Text, **values: str) -> Text:
@@ -205,7 +203,7 @@ class _Builder:
         if reason.code == "incomplete":
             value, threshold = f"{(reason.value or 0):.0%}", f"{(reason.threshold or 0):.0%}"
         else:
-            value, threshold = _num(reason.value), _num(reason.threshold, 0)
+            value, threshold = number_text(reason.value), number_text(reason.threshold, 0)
         return Text(
             zh=template.zh.format(subject=subject_text.zh, value=value, threshold=threshold),
             en=template.en.format(subject=subject_text.en, value=value, threshold=threshold),
@@ -257,9 +255,9 @@ class _Builder:
                     id=theme.id,
                     title=theme.title,
                     description=theme.description,
-                    score=_num(theme_result.score),
-                    raw_score=_num(theme_result.raw_score),
-                    floor=_num(theme_result.floor, 0),
+                    score=number_text(theme_result.score),
+                    raw_score=number_text(theme_result.raw_score),
+                    floor=number_text(theme_result.floor, 0),
                     meets_floor=theme_result.meets_floor is not False,
                     gates=gates,
                     strengths=strengths,
@@ -336,6 +334,7 @@ def build_context(
         band_views.append(BandView(item.name, f"{item.min_score:g}–{upper:g}", item.description))
     changes = previous or {}
     themes = [dataclasses.replace(view, change=_signed(changes.get(view.id))) for view in b.themes()]
+    overall, overall_1000 = overall_texts(result.overall_1000)
     return ReportContext(
         overall_change=_signed(changes.get("overall")),
         mode=mode,
@@ -356,8 +355,8 @@ def build_context(
         criteria_version=criteria.version,
         criteria_hash=result.criteria.content_hash.removeprefix("sha256:")[:12],
         profile=profile.title,
-        overall=_num(result.overall),
-        overall_1000=_num(result.overall_1000, 0),
+        overall=overall,
+        overall_1000=overall_1000,
         band=band.name if band else same("—"),
         band_description=band.description if band else same("—"),
         verdict=result.readiness.verdict,

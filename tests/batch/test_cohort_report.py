@@ -20,6 +20,7 @@ from assess.errors import UserError
 from assess.models.criteria import CriteriaSet
 from assess.report.brand import Brand
 from assess.report.charts import Marker
+from assess.report.numbers import number_text, overall_texts
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 WHEN = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
@@ -86,7 +87,7 @@ def test_every_firm_appears_in_rank_order(bilingual_pdf: bytes, rows: list[FirmR
     positions = [league.index(r.firm) for r in ranked]
     assert positions == sorted(positions), "the league table lists firms by rank"
     top = ranked[0]
-    assert re.search(rf"^\s*1\s+{re.escape(top.firm)}.*{top.overall:.1f}", league, re.MULTILINE)
+    assert re.search(rf"^\s*1\s+{re.escape(top.firm)}.*{overall_texts(top.overall_1000)[0]}", league, re.MULTILINE)
 
 
 def test_cover_counts_date_and_brand(bilingual_pdf: bytes, rows: list[FirmRow], tmp_path: Path) -> None:
@@ -119,14 +120,15 @@ def test_bilingual_headings(bilingual_pdf: bytes, tmp_path: Path) -> None:
 def test_distributions_gaps_and_vetoes(english_pdf: bytes, stats: CohortStats, tmp_path: Path) -> None:
     text = pdf_text(english_pdf, tmp_path)
     assert stats.overall is not None
-    assert f"Median {stats.overall.median:.1f}" in text  # the histogram's legend
+    assert f"Median {number_text(stats.overall.median)}" in text  # the histogram's legend
     assert "Award threshold 70" in text
     assert "90–100" in text
     brand = stats.themes["brand"]
     assert brand is not None
     assert re.search(
-        rf"Own brand and intellectual property\s+{brand.median:.1f}\s+{brand.p25:.1f}\s+{brand.p75:.1f}\s+"
-        rf"{brand.minimum:.1f}\s+{brand.maximum:.1f}\s+{brand.count}",
+        r"Own brand and intellectual property\s+"
+        + r"\s+".join(number_text(v) for v in (brand.median, brand.p25, brand.p75, brand.minimum, brand.maximum))
+        + rf"\s+{brand.count}",
         text,
     )
     qid, n = stats.common_gaps[0]
