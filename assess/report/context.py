@@ -132,6 +132,7 @@ class ReportContext:
     overall_1000: str
     band: Text
     band_description: Text
+    band_caps: list[Text]  # "Band capped: <gate explanation>": why the band is lower than the score alone gives
     verdict: str
     verdict_text: Text
     reasons: list[Text]
@@ -160,6 +161,11 @@ def _signed(value: float | None) -> str:
         return ""
     shown = number_text(abs(value))
     return f"+{shown}" if value >= 0 else f"−{shown}"
+
+
+def _labelled(label: Text, text: Text) -> Text:
+    """`label: text` in each language, so a bilingual report keeps each label on its own language's line."""
+    return Text(zh=f"{label.zh}：{text.zh}", en=f"{label.en}: {text.en}")
 
 
 def _fill(template: Text, **values: str) -> Text:
@@ -359,6 +365,9 @@ def build_context(
         overall_1000=overall_1000,
         band=band.name if band else same("—"),
         band_description=band.description if band else same("—"),
+        band_caps=[
+            _labelled(labels["band_capped_by"], g.explanation) for g in criteria.gates if g.id in result.band_capped_by
+        ],
         verdict=result.readiness.verdict,
         verdict_text=labels[f"verdict_{result.readiness.verdict}"],
         reasons=[b.reason(r) for r in result.readiness.reasons],

@@ -116,3 +116,16 @@ def test_a_target_beyond_the_next_step_is_shown_in_the_roadmap(criteria: Criteri
     gain = next(p for p in result.priorities if p.question_id == step.question_id).gain_to_target
     assert gain is not None
     assert re.search(rf'<div class="own-target">Firm&#39;s target: {top} [^<]+ \+{gain:.2f}</div>', html)
+
+
+def test_a_band_lowered_by_a_gate_says_why(criteria: CriteriaSet) -> None:
+    capped = score(criteria, load_response(SEEDS / "chuimei-cookware.yaml", criteria))
+    assert capped.band_capped_by, "this seed's return rate caps its band"
+    assert capped.overall is not None
+    assert criteria.band_for(capped.overall).id != capped.band  # its score alone would give a higher band
+    gate = next(g for g in criteria.gates if g.id == capped.band_capped_by[0])
+    html = report_html(criteria, capped, ReportOptions(mode="en"))
+    assert f'<p class="gate band-cap">Band capped: {gate.explanation.en}</p>' in html
+    uncapped = score(criteria, load_response(SEEDS / "borun-appliances.yaml", criteria))
+    assert not uncapped.band_capped_by
+    assert "band-cap" not in report_html(criteria, uncapped, ReportOptions(mode="en"))
