@@ -17,7 +17,7 @@ from assess.models.common import Text
 from assess.models.criteria import CriteriaSet
 from assess.report.brand import Brand
 from assess.report.charts import Marker
-from assess.report.context import Mode
+from assess.report.context import Mode, chart_label
 from assess.report.render import ReportOptions, render_report
 
 MEDIAN_COLOUR = "#7f8c8d"
@@ -25,10 +25,12 @@ TOP_QUARTILE_COLOUR = "#1e8449"
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
-def cohort_markers(criteria: CriteriaSet, stats: CohortStats, labels: dict[str, Text], mode: str) -> list[list[Marker]]:
+def cohort_markers(
+    criteria: CriteriaSet, stats: CohortStats, labels: dict[str, Text], mode: Mode
+) -> list[list[Marker]]:
     """Per theme: the cohort median and top-quartile threshold, drawn next to the firm's bar."""
-    median_label = labels["cohort_median"].en if mode == "en" else labels["cohort_median"].zh
-    top_label = labels["cohort_top_quartile"].en if mode == "en" else labels["cohort_top_quartile"].zh
+    median_label = chart_label(labels["cohort_median"], mode)
+    top_label = chart_label(labels["cohort_top_quartile"], mode)
     markers: list[list[Marker]] = []
     for theme in criteria.themes:
         dist = stats.themes.get(theme.id)

@@ -284,7 +284,12 @@ class _Builder:
 
 
 def chart_label(text: Text, mode: Mode) -> str:
-    return text.en if mode == "en" else text.zh
+    """A label inside a chart: both languages in a bilingual report (the charts break it between them)."""
+    if mode == "en":
+        return text.en
+    if mode == "zh" or text.zh == text.en:
+        return text.zh
+    return f"{text.zh} {text.en}"
 
 
 def build_context(

@@ -15,12 +15,15 @@ from pypdf import PdfReader
 from assess.api import load_criteria, load_response, response_files, score
 from assess.batch.cohort import CohortStats, cohort_stats, rank_rows
 from assess.batch.cohort_report import cohort_html, histogram_chart, render_cohort_pdf
+from assess.batch.reports import cohort_markers
 from assess.batch.rows import FirmRow, firm_row
 from assess.errors import UserError
 from assess.models.criteria import CriteriaSet
 from assess.report.brand import Brand
 from assess.report.charts import Marker
+from assess.report.context import Mode
 from assess.report.numbers import number_text, overall_texts
+from assess.report.templating import builtin_templates, load_labels
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 WHEN = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
@@ -222,3 +225,16 @@ def test_histogram_chart_escapes_and_checks_its_input() -> None:
         histogram_chart([1, 2], labels=["one"])
     with pytest.raises(ValueError):
         histogram_chart([1, 2], bar_colour="red")
+
+
+@pytest.mark.parametrize(
+    ("mode", "median", "top"),
+    [("bilingual", "群体中位数 Cohort median", "群体前25% Cohort top quartile"), ("zh", "群体中位数", "群体前25%")],
+)
+def test_the_cohort_marks_on_a_firms_chart_are_named_in_the_reports_languages(
+    criteria: CriteriaSet, stats: CohortStats, mode: Mode, median: str, top: str
+) -> None:
+    marks = cohort_markers(criteria, stats, load_labels([builtin_templates()]), mode)
+    brand = stats.themes[criteria.themes[0].id]
+    assert brand is not None
+    assert [(m.label, m.value) for m in marks[0]] == [(median, brand.median), (top, brand.p75)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import io
 import json
 import re
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 from assess.api import load_response, response_files, score
 from assess.models.criteria import CriteriaSet, LevelQuestion
 from assess.models.result import ScoreResult
-from assess.report.context import STEPS_PER_HORIZON
+from assess.report.context import STEPS_PER_HORIZON, Mode
 from assess.report.render import RESULT_ATTACHMENT, ReportOptions, render_report, report_html
 from tests.report.conftest import SEEDS, pdf_fonts, pdf_text
 
@@ -129,3 +130,23 @@ def test_a_band_lowered_by_a_gate_says_why(criteria: CriteriaSet) -> None:
     uncapped = score(criteria, load_response(SEEDS / "borun-appliances.yaml", criteria))
     assert not uncapped.band_capped_by
     assert "band-cap" not in report_html(criteria, uncapped, ReportOptions(mode="en"))
+
+
+@pytest.mark.parametrize(
+    ("mode", "shown", "not_shown"),
+    [
+        ("bilingual", ["本企业 This firm", "门槛 Floor"], []),
+        ("zh", ["本企业", "门槛"], ["This firm", "Floor"]),
+        ("en", ["This firm", "Floor"], ["本企业", "门槛"]),
+    ],
+)
+def test_chart_labels_follow_the_language_mode(
+    criteria: CriteriaSet, strong: ScoreResult, mode: Mode, shown: list[str], not_shown: list[str]
+) -> None:
+    svgs = "".join(re.findall(r"<svg.*?</svg>", report_html(criteria, strong, ReportOptions(mode=mode)), re.S))
+    labels = [html.unescape(text) for text in re.findall(r"<text[^>]*>([^<]*)</text>", svgs)]
+    for label in shown:
+        assert label in labels, (label, labels)
+    assert not [label for label in labels for unwanted in not_shown if unwanted in label]
+    theme = criteria.themes[0].label
+    assert {"zh": theme.zh, "en": theme.en}.get(mode, f"{theme.zh} {theme.en}") in " ".join(labels)
