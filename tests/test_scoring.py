@@ -174,15 +174,15 @@ def test_numbers_in_one_band_share_points_and_next_step(
 
 
 def test_the_next_step_of_a_whole_number_question_is_a_whole_number() -> None:
-    """EP-03 counts notices (whole numbers): from 1 the better band is `< 1`, that is 0, not 0.999999999."""
+    """EP-03 counts notices (whole numbers): from 1 the better band is `< 1`, that is 0 (not 0.999999999 or "<1")."""
     from assess.api import load_criteria
     from assess.scoring.points import next_step
 
     question = load_criteria().questions["EP-03"]
     step = next_step(question, 1)
-    assert step is not None and step.value == 0 and step.shown == "<1" and step.points == 4.0
+    assert step is not None and step.value == 0 and step.shown == "0" and step.points == 4.0
     higher = next_step(question, 5)
-    assert higher is not None and higher.value == 2 and higher.shown == "<4"  # [2, 4) is the next band
+    assert higher is not None and higher.value == 2 and higher.shown == "≤3"  # [2, 4) is the next band
 
 
 def test_skip_logic_is_remembered_by_the_outcome_of_its_tests_not_by_numbers_or_markets() -> None:

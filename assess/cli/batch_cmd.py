@@ -25,7 +25,8 @@ class ModeOption(StrEnum):
 
 
 def run_with_progress(inputs: list[Path], options: BatchOptions) -> BatchSummary:
-    """Run a batch with a rich progress bar (rate and ETA) on stderr."""
+    """Run a batch with a rich progress bar (rate and ETA) on stderr, labelled in Chinese with `--lang zh`."""
+    lang: Lang = "zh" if options.mode == "zh" else "en"
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -38,7 +39,7 @@ def run_with_progress(inputs: list[Path], options: BatchOptions) -> BatchSummary
 
         def update(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                label = {"score": "scoring", "reports": "reports"}.get(phase, phase)
+                label = say(f"progress_{phase}").in_lang(lang) if phase in ("score", "reports") else phase
                 tasks[phase] = progress.add_task(label, total=total, rate="")
             task = progress.tasks[tasks[phase]]
             speed = task.speed

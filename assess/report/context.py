@@ -237,7 +237,8 @@ class _Builder:
             descriptor=level_descriptor(q, qr.answer),
             points=points,
             advice=advice,
-            status=qr.status,
+            # an unanswered question that earns nothing either way (free text) is shown quietly, not as a gap
+            status="unanswered_unscored" if qr.status == "unanswered" and not qr.counted else qr.status,
             note=qr.note or "",
         )
 

@@ -55,10 +55,22 @@ def next_step(question: Question, value: AnswerValue) -> NextStep | None:
         band = found[0]
         assert isinstance(band, NumberBand)
         inside = _inside(band, question.integer)
-        shown = f"≥{band.from_:g}" if band.from_ is not None and band.from_ > float(value) else f"<{band.to:g}"  # type: ignore[arg-type]
+        shown = _band_edge(question, band, float(value))  # type: ignore[arg-type]
         return NextStep(value=inside, shown=shown, points=found[1], answer=Answer(value=inside))
     assert not isinstance(found[0], NumberBand)
     return NextStep(value=found[0], shown=found[0], points=found[1], answer=Answer(value=found[0]))
+
+
+def _band_edge(question: NumberQuestion, band: NumberBand, value: float) -> str:
+    """How the next band reads: "≥20" above the answer, "<5" below it; for a count, in whole numbers ("0", "≤3")."""
+    if band.from_ is not None and band.from_ > value:
+        return f"≥{math.ceil(band.from_) if question.integer else band.from_:g}"
+    assert band.to is not None  # a band below the answer has an upper edge
+    if not question.integer:
+        return f"<{band.to:g}"
+    top = math.ceil(band.to) - 1
+    lowest = max((edge for edge in (band.from_, question.minimum) if edge is not None), default=None)
+    return f"{top:g}" if lowest is not None and math.ceil(lowest) == top else f"≤{top:g}"
 
 
 def _inside(band: NumberBand, integer: bool) -> float:

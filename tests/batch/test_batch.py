@@ -316,6 +316,7 @@ def test_cli_summary_and_errors_in_chinese(tmp_path: Path) -> None:
     summary = r"已评分 1 家企业（用时 [\d.]+ 秒，[\d,.]+/秒）；1 个输入失败；已生成 0 份报告，0 份未变"
     assert re.search(summary, result.stdout), result.stdout
     assert "错误" in result.stderr and "这似乎是二进制文件，不是文本" in result.stderr
+    assert re.search(r"^评分 .* 2/2", result.stderr, re.MULTILINE), result.stderr  # the progress bar
     [error] = read_csv(tmp_path / "out" / "errors.csv")
     assert error["problem"] == "这似乎是二进制文件，不是文本（应为 YAML 或 JSON）"
 

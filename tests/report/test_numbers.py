@@ -27,4 +27,4 @@ def test_a_score_ending_in_five_reads_the_same_on_both_scales() -> None:
 def test_the_100_point_form_is_the_1000_point_form_divided_by_ten(score: float) -> None:
     hundred, thousand = overall_texts(round(score * 10, 2))
     assert hundred == f"{int(thousand) // 10}.{int(thousand) % 10}"
-    assert abs(float(hundred) - score) <= 0.05 + 1e-9
+    assert abs(float(hundred) - score) <= 0.05 + 0.0005 + 1e-9  # half a tenth, plus the result's own rounding
