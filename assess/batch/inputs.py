@@ -20,7 +20,7 @@ from assess.errors import Problem, UserError
 from assess.models.criteria import CriteriaSet
 from assess.questionnaire.xlsx_layout import META_SHEET
 from assess.readers.safe_yaml import load_data
-from assess.readers.submissions import TableLayout, read_table
+from assess.readers.submissions import TableLayout, field_names, read_table
 from assess.readers.text_file import read_text
 
 RESPONSE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -75,14 +75,25 @@ def is_questionnaire_workbook(path: Path) -> bool:
         return True  # not a readable workbook: let the response reader say what is wrong
 
 
-def load_mapping(path: Path) -> dict[str, str]:
-    """A mapping file (YAML or JSON): {their column header: our field name or question id}."""
-    data, _ = load_data(read_text(path, path.name), path.name)
+def load_mapping(path: Path, criteria: CriteriaSet) -> dict[str, str]:
+    """A mapping file (YAML or JSON): {their column header: our field name or question id}, each name checked."""
+    data, lines = load_data(read_text(path, path.name), path.name)
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise UserError(
             f"{path.name} is not a column mapping",
             [Problem(path.name, "expected pairs of 'column header: field name'")],
         )
+    known = field_names(criteria)
+    unknown = [
+        Problem(f"{path.name}:{lines[(header,)]}" if (header,) in lines else path.name, f"'{name}' is not a field name")
+        for header, name in data.items()
+        if name not in known
+    ]
+    if unknown:
+        profile = sorted(f for f in known if not any(f.startswith(qid) for qid in criteria.questions))
+        example = next(iter(criteria.questions))
+        hint = f"a field is a question id such as {example}, or one of: {', '.join(profile)}"
+        raise UserError(f"{path.name} maps columns to unknown fields ({hint})", unknown)
     return dict(data)
 
 

@@ -26,10 +26,12 @@ from assess import __version__
 from assess.batch.cohort import CohortStats, cohort_stats, rank_rows
 from assess.batch.inputs import BatchItem, collect_items, load_mapping
 from assess.batch.outputs import errors_csv, summary_csv, summary_xlsx
-from assess.batch.previous import change_of, load_previous
+from assess.batch.previous import PreviousResults, change_of, check_comparable, load_previous
 from assess.batch.rows import ErrorRow, FirmRow
 from assess.batch.worker import Chunk, score_chunk, share_criteria
+from assess.errors import UserError
 from assess.files import folder_lock, write_atomic
+from assess.messages import say
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.paths import data_dir
@@ -72,6 +74,7 @@ class BatchSummary:
     reports_written: int = 0
     reports_skipped: int = 0
     report_errors: int = 0
+    previous_matched: int | None = None  # firms found in the previous results (None: no --previous)
     outdir: Path = Path()
     errors: list[ErrorRow] = field(default_factory=list)
 
@@ -284,8 +287,8 @@ def _render_reports(
         options.outdir / "cohort.pdf",
     )
     failed: set[int] = set()
-    with _pool_friendly_gc():
-        outcomes = list(_parallel(render_any, [cohort, *tasks], jobs, progress, "reports"))
+    with _pool_friendly_gc():  # one report per task: it takes about a second, and Ctrl-C then stops within one
+        outcomes = list(_parallel(render_any, [cohort, *tasks], jobs, progress, "reports", chunksize=1))
     for index, error in outcomes:
         if index == COHORT_INDEX:
             if error is not None:
@@ -305,17 +308,28 @@ def _render_reports(
 def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | None = None) -> BatchSummary:
     """Score (and report on) every input; the summary says what was written and what failed."""
     criteria = load_criteria(options.criteria_dir)
+    # What the batch reads besides its inputs is checked first: a mistake there leaves no output folder behind.
+    mapping = load_mapping(options.mapping, criteria) if options.mapping else None
+    previous = load_previous(options.previous) if options.previous else None
+    if previous is not None:
+        check_comparable(previous, criteria, options.profile)
+    items, errors = collect_items(inputs, criteria, mapping)
+    if not items and not errors:
+        message = say("no_inputs", paths=", ".join(str(p) for p in inputs))
+        raise UserError(str(message), [], message.in_lang("zh"))
     with folder_lock(options.outdir):
-        return _run_locked(inputs, options, criteria, progress)
+        return _run_locked(items, errors, options, criteria, previous, progress)
 
 
 def _run_locked(
-    inputs: list[Path], options: BatchOptions, criteria: CriteriaSet, progress: Progress | None
+    items: list[BatchItem],
+    errors: list[ErrorRow],
+    options: BatchOptions,
+    criteria: CriteriaSet,
+    previous: PreviousResults | None,
+    progress: Progress | None,
 ) -> BatchSummary:
-    mapping = load_mapping(options.mapping) if options.mapping else None
-    previous = load_previous(options.previous) if options.previous else None
     jobs = _jobs(options.jobs)
-    items, errors = collect_items(inputs, criteria, mapping)
     summary = BatchSummary(outdir=options.outdir)
     started = time.perf_counter()
     rows, scoring_errors = _score_all(items, criteria, options, jobs, progress)
@@ -325,6 +339,7 @@ def _run_locked(
     rows = rank_rows(rows)
     if previous is not None:
         rows = [dataclasses.replace(r, change=change_of(r, previous)) for r in rows]
+        summary.previous_matched = sum(1 for r in rows if r.change)
     theme_ids = [t.id for t in criteria.themes]
     stats = cohort_stats(rows, theme_ids)
     summary.scored = len(rows)

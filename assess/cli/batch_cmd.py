@@ -69,6 +69,12 @@ def print_summary(summary: BatchSummary, lang: Lang = "en") -> None:
     failed = say("batch_failed", count=summary.failed_inputs).in_lang(lang)
     unchanged = say("batch_unchanged", count=summary.reports_skipped).in_lang(lang)
     out.print(f"[green]✓[/green] {escape(scored + semicolon + failed + semicolon + reports + comma + unchanged)}")
+    if summary.previous_matched is not None:
+        found = say("previous_matched", count=summary.previous_matched, total=summary.scored).in_lang(lang)
+        if summary.previous_matched == 0 and summary.scored:
+            err.print(f"[yellow]{escape(found)}[/yellow]")
+        else:
+            out.print(escape(found))
     label = say("error").in_lang(lang)
     for error in summary.errors[:20]:
         where = f"{error.location}: " if error.location else ""
@@ -95,7 +101,8 @@ def batch(
     profile: Annotated[str | None, typer.Option(help="Weighting profile.")] = None,
 ) -> None:
     """Score many firms in parallel: summary tables, results, reports, cohort view and an error list."""
-    with user_errors():
+    said: Lang = "zh" if lang is ModeOption.zh else "en"
+    with user_errors(said):
         options = BatchOptions(
             outdir=output,
             criteria_dir=criteria or default_criteria_dir(),
@@ -109,7 +116,11 @@ def batch(
             force=force,
             profile=profile,
         )
-        summary = run_with_progress(inputs, options)
-    print_summary(summary, "zh" if lang is ModeOption.zh else "en")
+        try:
+            summary = run_with_progress(inputs, options)
+        except KeyboardInterrupt:
+            err.print(f"[yellow]{escape(say('batch_interrupted').in_lang(said))}[/yellow]")
+            raise typer.Exit(130) from None
+    print_summary(summary, said)
     if not summary.ok:
         raise typer.Exit(1)

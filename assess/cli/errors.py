@@ -28,10 +28,10 @@ def report_user_error(exc: UserError, lang: Lang = "en") -> None:
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Run a command body; a user error is printed (no traceback) and exits with code 1."""
+def user_errors(lang: Lang = "en") -> Iterator[None]:
+    """Run a command body; a user error is printed (no traceback, in `lang` where we have the words) and exits 1."""
     try:
         yield
     except UserError as exc:
-        report_user_error(exc)
+        report_user_error(exc, lang)
         raise typer.Exit(1) from None

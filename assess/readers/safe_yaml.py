@@ -61,6 +61,7 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _RESOLVED_LIMIT = 20_000  # short scalars remembered by the resolver cache
+_MAX_DIGITS = 1_000  # no answer needs more; Python itself refuses to read integers of over 4,300 digits
 
 
 _RESOLVED: dict[str, str] = {}  # plain scalar -> its implicit tag
@@ -105,7 +106,7 @@ def _plain_scalar(tag: str, text: str) -> Any:
     if tag == _STR_TAG:
         return text
     if tag == _INT_TAG:
-        if text.isascii() and text.isdigit() and (len(text) == 1 or text[0] != "0"):
+        if text.isascii() and text.isdigit() and (len(text) == 1 or text[0] != "0") and len(text) <= _MAX_DIGITS:
             return int(text)
     elif tag == _FLOAT_TAG:
         if _DECIMAL_POINT_NUMBER.fullmatch(text):
@@ -143,6 +144,8 @@ class _Builder:
                 return found
         if tag not in _STANDARD_TAGS:
             raise self._fail(node, f"the tag {tag} is not allowed")
+        if tag in (_INT_TAG, _FLOAT_TAG) and len(node.value) > _MAX_DIGITS:  # Python refuses such int conversions
+            raise self._fail(node, f"a number with more than {_MAX_DIGITS:,} digits")
         # Scalars inside a collection are read here, without a call per scalar: most of a file is scalars.
         inline = not self.may_alias and depth < MAX_DEPTH
         if kind is _MAPPING:

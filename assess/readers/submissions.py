@@ -78,7 +78,7 @@ FIRM_FIELDS = {
 }
 _OPTIONAL_FIRM_FIELDS = ("credit_code", "assessor")
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?\d{1,300}$")  # longer ones stay text: validation says they are no finite number
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})([T ].*)?$")
 _PATH_SEPARATORS = ("/", "-", ".", ":")
@@ -177,6 +177,11 @@ def _fields(criteria: CriteriaSet) -> dict[str, Question | None]:
         if isinstance(question, LevelQuestion):
             fields[target_field(qid)] = None
     return fields
+
+
+def field_names(criteria: CriteriaSet) -> set[str]:
+    """The names a table's columns may carry (or a column mapping may name): profile fields, question ids..."""
+    return set(_fields(criteria))
 
 
 def _field_of(header: str, fields: dict[str, Question | None]) -> str | None:

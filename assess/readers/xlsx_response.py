@@ -93,7 +93,7 @@ def _answer_value(criteria: CriteriaSet, question: Question, raw: Any) -> Any:
     if _norm(text) in mapping:
         return mapping[_norm(text)]
     if isinstance(question, LevelQuestion):
-        match = re.match(r"^(\d+)\s*(?:[—–-]|$)", text)
+        match = re.match(r"^(\d{1,9})\s*(?:[—–-]|$)", text)
         if match:
             return int(match.group(1))
     return text

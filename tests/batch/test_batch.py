@@ -291,6 +291,109 @@ def test_previous_adds_changes(tmp_path: Path) -> None:
     assert row["change_alpha"] == "25.0" and row["change_overall"] == "12.5" and row["change_beta"] == "0.0"
 
 
+def test_previous_finds_a_firm_by_name_when_one_year_has_no_credit_code(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", {**GOOD_ANSWERS, "A-01": 1})
+    run_batch([inputs], mini_options(tmp_path / "2025"))
+    data = yaml.safe_load((inputs / "a.yaml").read_text(encoding="utf-8"))
+    data["firm"]["credit_code"] = "91330200MA2AGM7L0P"
+    data["answers"]["A-01"] = 3
+    (inputs / "a.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    summary = run_batch([inputs], mini_options(tmp_path / "2026", previous=tmp_path / "2025"))
+    assert summary.previous_matched == 1
+    assert read_csv(tmp_path / "2026" / "summary.csv")[0]["change_overall"] == "12.5"
+
+
+def test_previous_results_scored_another_way_are_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", GOOD_ANSWERS)
+    run_batch([inputs], mini_options(tmp_path / "2025"))
+    with pytest.raises(UserError) as info:
+        run_batch([inputs], mini_options(tmp_path / "2026", previous=tmp_path / "2025", profile="results"))
+    assert "other criteria or another profile" in info.value.summary
+    [problem] = info.value.problems
+    assert problem.location == "results.jsonl:1"
+    assert "profile even" in problem.message and "profile results" in problem.message
+    assert problem.message_zh is not None and problem.message_zh.startswith("上次：")
+    assert not (tmp_path / "2026").exists()
+
+
+@pytest.mark.parametrize("content", [b"\x98\xff" + bytes(range(256)), b"\x1f\x8b\x08\x00\xb2gzip"])
+def test_previous_results_that_are_no_text_are_refused_with_the_line(tmp_path: Path, content: bytes) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", GOOD_ANSWERS)
+    (tmp_path / "old.jsonl").write_bytes(content)
+    with pytest.raises(UserError) as info:
+        run_batch([inputs], mini_options(tmp_path / "out", previous=tmp_path / "old.jsonl"))
+    assert [p.location for p in info.value.problems] == ["old.jsonl:1"]
+    assert "not UTF-8 text" in info.value.problems[0].message
+
+
+def test_cli_says_how_many_firms_the_previous_results_hold(tmp_path: Path) -> None:
+    table = write_table(tmp_path / "firms.csv", [GOOD_ROW])
+    run_batch([table], mini_options(tmp_path / "2025"))
+    other = write_table(tmp_path / "other.csv", [["别的公司", *GOOD_ROW[1:]]])
+    args = ["batch", "-o", str(tmp_path / "2026"), "--no-pdf", "-c", str(MINI), "--jobs", "1"]
+    found = runner.invoke(app, [*args, "--previous", str(tmp_path / "2025"), str(table)])
+    assert found.exit_code == 0 and "compared with the previous results: 1 of 1 firms found there" in found.stdout
+    none = runner.invoke(app, [*args, "--previous", str(tmp_path / "2025"), str(other), "--lang", "zh"])
+    assert none.exit_code == 0 and "与上次结果比较：0/1 家企业找到上次结果" in none.stderr
+
+
+def test_a_mapping_to_a_field_that_does_not_exist_names_its_line(tmp_path: Path) -> None:
+    table = write_table(tmp_path / "survey.csv", [GOOD_ROW], header=["企业名称", *HEADER[1:]])
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("企业名称: firm_nmae\nQ9: A-01\n", encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        run_batch([table], mini_options(tmp_path / "out", mapping=mapping))
+    assert [str(p) for p in info.value.problems] == ["mapping.yaml:1: 'firm_nmae' is not a field name"]
+    assert "firm_name" in info.value.summary and not (tmp_path / "out").exists()
+
+
+def test_a_folder_without_response_files_is_an_error_not_an_empty_success(tmp_path: Path) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    response_file(tmp_path / "in" / "sub", "a.yaml", GOOD_ANSWERS)  # one level down: not read
+    result = runner.invoke(app, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-c", str(MINI)])
+    assert result.exit_code == 1
+    assert "no response files" in result.stderr and "subfolders are not read" in result.stderr
+    zh = runner.invoke(app, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--lang", "zh"])
+    assert zh.exit_code == 1 and "没有找到回答文件" in zh.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_says_that_nothing_is_half_written_and_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = write_table(tmp_path / "firms.csv", [GOOD_ROW])
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("assess.cli.batch_cmd.run_batch", interrupted)
+    result = runner.invoke(app, ["batch", str(table), "-o", str(tmp_path / "out"), "-c", str(MINI)])
+    assert result.exit_code == 130 and "Interrupted: no file is half-written" in result.stderr
+
+
+def test_numbers_of_thousands_of_digits_get_located_messages(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", {**GOOD_ANSWERS, "B-01": 1})
+    text = (inputs / "a.yaml").read_text(encoding="utf-8").replace("B-01: 1\n", f"B-01: {'9' * 5000}\n")
+    (inputs / "a.yaml").write_text(text, encoding="utf-8")
+    table = write_table(tmp_path / "firms.csv", [[*GOOD_ROW[:8], "9" * 5000, *GOOD_ROW[9:]]])
+    summary = run_batch([inputs, table], mini_options(tmp_path / "out"))
+    assert summary.failed_inputs == 2
+    errors = {e["input"].split("/")[-1]: e for e in read_csv(tmp_path / "out" / "errors.csv")}
+    assert (
+        errors["a.yaml"]["location"].startswith("a.yaml:") and "more than 1,000 digits" in errors["a.yaml"]["problem"]
+    )
+    row = errors["firms.csv row 2"]
+    assert (row["question"], row["problem"]) == ("B-01", "expected a finite number")
+
+
 def test_cli_exit_codes(tmp_path: Path) -> None:
     table = write_table(tmp_path / "firms.csv", [GOOD_ROW])
     ok = runner.invoke(
