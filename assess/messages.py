@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from assess.errors import InternalError
+from assess.errors import InputFileError, InternalError, Problem
 from assess.models.common import Lang, Text
 from assess.paths import data_dir
 from assess.readers.safe_yaml import load_yaml
@@ -66,3 +66,10 @@ def messages() -> dict[str, Text]:
     path = data_dir("templates") / "messages.yaml"  # our own file: read directly (the safe reader reports with us)
     data, _ = load_yaml(path.read_text(encoding="utf-8"), path.name)
     return {str(key): Text.model_validate(value) for key, value in data.items()}
+
+
+def unreadable(source: str, message: Message, where: str | None = None) -> InputFileError:
+    """The error of a file that cannot be read at all, in both languages: "Cannot read <file>" and why (at `where`)."""
+    summary = say("cannot_read", name=source)
+    problem = Problem(where or source, str(message), message_zh=message.in_lang("zh"))
+    return InputFileError(str(summary), [problem], summary.in_lang("zh"))

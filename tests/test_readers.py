@@ -89,6 +89,26 @@ def test_unreadable_files_get_one_clear_message(
     assert expected in messages(info.value)[0]
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "chinese"),
+    [
+        ("dup.yaml", GOOD.replace("  A-02: some\n", "  A-02: some\n  A-01: 1\n").encode(), "键“A-01”出现了两次"),
+        ("bomb.yaml", b"a: &a [x, x]\nb: [*a]\n", "不允许使用别名"),
+        ("syntax.yaml", b"firm: [unclosed\n", "YAML 格式错误："),
+        ("dup.json", b'{"firm": {}, "firm": {}}', "键“firm”出现了两次"),
+        ("digits.yaml", GOOD.replace("B-01: 2", "B-01: " + "9" * 1001).encode(), "数字超过 1,000 位"),
+    ],
+)
+def test_unreadable_files_are_explained_in_chinese_too(
+    tmp_path: Path, mini: CriteriaSet, name: str, data: bytes, chinese: str
+) -> None:
+    with pytest.raises(UserError) as info:
+        read_response(write(tmp_path, name, data), mini)
+    assert info.value.summary_in("zh") == f"无法读取 {name}"
+    [problem] = info.value.problems
+    assert chinese in problem.message_in("zh") and problem.message_in("en") != problem.message_in("zh")
+
+
 def test_missing_file(tmp_path: Path, mini: CriteriaSet) -> None:
     with pytest.raises(InputFileError, match="no such file"):
         read_response(tmp_path / "nope.yaml", mini)

@@ -17,6 +17,8 @@ from typing import Any
 
 from assess.batch.rows import ErrorRow
 from assess.errors import Problem, UserError
+from assess.messages import say
+from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.questionnaire.xlsx_layout import META_SHEET
 from assess.readers.safe_yaml import load_data
@@ -112,15 +114,15 @@ def _expand(inputs: list[Path]) -> Iterator[Path]:
 
 
 def collect_items(
-    inputs: list[Path], criteria: CriteriaSet, mapping: dict[str, str] | None = None
+    inputs: list[Path], criteria: CriteriaSet, mapping: dict[str, str] | None = None, lang: Lang = "en"
 ) -> tuple[list[BatchItem], list[ErrorRow]]:
-    """Every firm to score, in input order, and the inputs that could not even be opened."""
+    """Every firm to score, in input order, and the inputs that could not even be opened (said in `lang`)."""
     items: list[BatchItem] = []
     errors: list[ErrorRow] = []
     for path in _expand(inputs):
         key = str(path)
         if not path.exists():
-            errors.append(ErrorRow(key, "", "", "no such file or folder"))
+            errors.append(ErrorRow(key, "", "", say("no_such_path").in_lang(lang)))
             continue
         suffix = path.suffix.lower()
         is_table = suffix in TABLE_SUFFIXES or (suffix == ".xlsx" and not is_questionnaire_workbook(path))
@@ -144,6 +146,6 @@ def collect_items(
                     )
                 )
         except UserError as exc:
-            for problem in exc.problems or [Problem(key, exc.summary)]:
-                errors.append(ErrorRow(key, problem.location, problem.question_id or "", problem.message))
+            for problem in exc.problems or [Problem(key, exc.summary, message_zh=exc.summary_zh)]:
+                errors.append(ErrorRow(key, problem.location, problem.question_id or "", problem.message_in(lang)))
     return items, errors

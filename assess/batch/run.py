@@ -13,6 +13,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -63,6 +64,11 @@ class BatchOptions:
     mapping: Path | None = None
     force: bool = False
     profile: str | None = None
+
+    @property
+    def lang(self) -> Lang:
+        """The language of messages (errors.csv, the terminal): Chinese with --lang zh, otherwise English."""
+        return "zh" if self.mode == "zh" else "en"
 
 
 @dataclass
@@ -172,7 +178,7 @@ def _chunk_sizes(total: int, jobs: int) -> list[int]:
 
 def _chunks(items: list[BatchItem], options: BatchOptions, jobs: int) -> list[Chunk]:
     """Consecutive runs of items, small enough to keep every worker busy and the progress bar moving."""
-    lang: Lang = "zh" if options.mode == "zh" else "en"  # errors.csv follows --lang zh; otherwise English
+    lang = options.lang
     chunks: list[Chunk] = []
     start = 0
     for n, size in enumerate(_chunk_sizes(len(items), jobs)):
@@ -302,7 +308,19 @@ def _render_reports(
             summary.errors.append(ErrorRow(by_index[index].key, "report", "", error))
     kept = {name: h for name, h in hashes.items() if not any(r.report == name and r.index in failed for r in updated)}
     write_atomic(options.outdir / MANIFEST, json.dumps({"reports": kept}, indent=1, sort_keys=True).encode())
+    _remove_stale_reports(options.outdir, set(kept))
     return [dataclasses.replace(r, report=None) if r.index in failed else r for r in updated]
+
+
+_REPORT_NAME = re.compile(r"^\d{4,}-[a-z0-9-]+\.pdf$")  # what report_file_name makes
+
+
+def _remove_stale_reports(outdir: Path, kept: set[str]) -> None:
+    """Firm reports of earlier runs that this one did not write or keep: a removed firm, a renumbered input,
+    a report that failed this time.  Left in place they would pass for this batch's reports."""
+    for path in (outdir / "reports").glob("*.pdf"):
+        if _REPORT_NAME.match(path.name) and f"reports/{path.name}" not in kept:
+            path.unlink(missing_ok=True)
 
 
 def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | None = None) -> BatchSummary:
@@ -313,7 +331,7 @@ def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | No
     previous = load_previous(options.previous) if options.previous else None
     if previous is not None:
         check_comparable(previous, criteria, options.profile)
-    items, errors = collect_items(inputs, criteria, mapping)
+    items, errors = collect_items(inputs, criteria, mapping, options.lang)
     if not items and not errors:
         message = say("no_inputs", paths=", ".join(str(p) for p in inputs))
         raise UserError(str(message), [], message.in_lang("zh"))

@@ -26,7 +26,7 @@ class ModeOption(StrEnum):
 
 def run_with_progress(inputs: list[Path], options: BatchOptions) -> BatchSummary:
     """Run a batch with a rich progress bar (rate and ETA) on stderr, labelled in Chinese with `--lang zh`."""
-    lang: Lang = "zh" if options.mode == "zh" else "en"
+    lang = options.lang
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

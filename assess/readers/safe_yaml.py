@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from assess.errors import InputFileError, Problem
+from assess.errors import InputFileError
 
 Path_ = tuple[str | int, ...]
 LocationMap = Mapping[Path_, int]
@@ -131,10 +131,10 @@ class _Builder:
 
     def value(self, node: yaml.Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
-            raise self._fail(node, f"nested more than {MAX_DEPTH} levels deep")
+            raise self._fail(node, "yaml_too_deep", depth=MAX_DEPTH)
         if self.may_alias:
             if id(node) in self.seen:
-                raise self._fail(node, "aliases (*name) are not allowed; write the value out")
+                raise self._fail(node, "yaml_alias")
             self.seen.add(id(node))
         tag = node.tag
         kind = type(node)
@@ -143,9 +143,9 @@ class _Builder:
             if found is not _NOT_PLAIN:
                 return found
         if tag not in _STANDARD_TAGS:
-            raise self._fail(node, f"the tag {tag} is not allowed")
+            raise self._fail(node, "yaml_tag", tag=tag)
         if tag in (_INT_TAG, _FLOAT_TAG) and len(node.value) > _MAX_DIGITS:  # Python refuses such int conversions
-            raise self._fail(node, f"a number with more than {_MAX_DIGITS:,} digits")
+            raise self._fail(node, "yaml_long_number", digits=f"{_MAX_DIGITS:,}")
         # Scalars inside a collection are read here, without a call per scalar: most of a file is scalars.
         inline = not self.may_alias and depth < MAX_DEPTH
         if kind is _MAPPING:
@@ -156,7 +156,7 @@ class _Builder:
                 if key in result:
                     first = next(k for k, _ in node.value if self.key(k) == key)
                     line = first.start_mark.line + 1
-                    raise self._fail(key_node, f"the key '{key}' is given twice (first on line {line})")
+                    raise self._fail(key_node, "yaml_key_twice", key=key, line=line)
                 if inline and type(value_node) is _SCALAR:
                     if value_node.tag == _STR_TAG:
                         result[key] = value_node.value
@@ -176,21 +176,20 @@ class _Builder:
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            raise self._fail(node, f"cannot read this value ({exc})") from None
+            raise self._fail(node, "yaml_bad_value", error=exc) from None
 
     def key(self, node: yaml.Node) -> Any:
         if node.tag == _MERGE_TAG:
-            raise self._fail(node, "merge keys (<<) are not allowed")
+            raise self._fail(node, "yaml_merge_key")
         if type(node) is not yaml.ScalarNode:
-            raise self._fail(node, "a key must be a plain value")
+            raise self._fail(node, "yaml_complex_key")
         if node.tag == _STR_TAG:
             return node.value
         key = self.loader.construct_object(node)
         return node.value if isinstance(key, bool | float) or key is None else key
 
-    def _fail(self, node: yaml.Node, message: str) -> InputFileError:
-        where = f"{self.source}:{node.start_mark.line + 1}"
-        return InputFileError(f"Cannot read {self.source}", [Problem(where, message)])
+    def _fail(self, node: yaml.Node, message: str, /, **values: Any) -> InputFileError:
+        return _unreadable(self.source, message, f"{self.source}:{node.start_mark.line + 1}", **values)
 
 
 class LineMap(Mapping[Path_, int]):
@@ -242,18 +241,18 @@ def load_yaml(text: str, source: str) -> tuple[Any, LocationMap]:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}" if mark else source
         reason = exc.problem or exc.context or "invalid YAML"
-        raise InputFileError(f"Cannot read {source}", [Problem(where, f"invalid YAML: {reason}")]) from None
+        raise _unreadable(source, "invalid_yaml", where, reason=reason) from None
     except yaml.YAMLError as exc:
-        raise InputFileError(f"Cannot read {source}", [Problem(source, f"invalid YAML: {exc}")]) from None
+        raise _unreadable(source, "invalid_yaml", source, reason=exc) from None
     finally:
         loader.dispose()
     if node is None:
-        raise InputFileError(f"Cannot read {source}", [Problem(source, "the file holds no data")])
+        raise _unreadable(source, "no_data", source)
     builder = _Builder(source, loader, may_alias="*" in text)
     try:
         data = builder.value(node)
     except RecursionError:
-        raise InputFileError(f"Cannot read {source}", [Problem(source, "nested too deeply")]) from None
+        raise _unreadable(source, "nested_too_deeply", source) from None
     return data, LineMap(node, builder)
 
 
@@ -277,12 +276,19 @@ def load_json(text: str, source: str) -> tuple[Any, LocationMap]:
     try:
         return json.loads(text, object_pairs_hook=_refuse_duplicates), {}
     except _DuplicateKeyError as exc:
-        problem = Problem(source, f"the key '{exc.key}' is given twice")
+        raise _unreadable(source, "json_key_twice", source, key=exc.key) from None
     except json.JSONDecodeError as exc:
-        problem = Problem(f"{source}:{exc.lineno}", f"invalid JSON: {exc.msg}")
+        raise _unreadable(source, "invalid_json", f"{source}:{exc.lineno}", reason=exc.msg) from None
     except RecursionError:
-        problem = Problem(source, "nested too deeply")
-    raise InputFileError(f"Cannot read {source}", [problem])
+        raise _unreadable(source, "nested_too_deeply", source) from None
+
+
+def _unreadable(source: str, message: str, where: str, /, **values: Any) -> InputFileError:
+    """`Cannot read <source>`, and why: the message `message` of the catalogue, in both languages."""
+    # Imported here: the message catalogue is itself read with this module.
+    from assess.messages import say, unreadable
+
+    return unreadable(source, say(message, **values), where)
 
 
 def load_data(text: str, source: str) -> tuple[Any, LocationMap]:

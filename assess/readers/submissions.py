@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assess.errors import InputFileError, Problem, ResponseError
+from assess.messages import Message, say, unreadable
 from assess.models.answers import ValidatedResponse
 from assess.models.criteria import (
     CriteriaSet,
@@ -51,6 +52,7 @@ from assess.questionnaire.xlsform import (
     note_field,
     target_field,
 )
+from assess.readers.locations import error_text
 from assess.readers.text_file import read_bytes
 from assess.scoring.applicability import applicability
 from assess.validation import validate_response
@@ -81,6 +83,8 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10))
 _INTEGER = re.compile(r"^[+-]?\d{1,300}$")  # longer ones stay text: validation says they are no finite number
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})([T ].*)?$")
+_WRITTEN_DATE = re.compile(r"^(\d{4})[/.年](\d{1,2})[/.月](\d{1,2})日?$")  # 2026/9/15, 2026.9.15, 2026年9月15日
+_LIST_SEPARATORS = re.compile(r"[\s,，;；、]+")  # "eu us", "eu,us", "eu、us"
 _PATH_SEPARATORS = ("/", "-", ".", ":")
 
 
@@ -98,14 +102,14 @@ class Submission:
 Table = list[tuple[int, list[Any]]]  # (row number, cells), the header first
 
 
-def _fail(name: str, message: str) -> InputFileError:
-    return InputFileError(f"Cannot read {name}", [Problem(name, message)])
+def _fail(name: str, message: Message) -> InputFileError:
+    return unreadable(name, message)
 
 
 def _decode(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM), else GB18030, which Excel uses on Chinese Windows."""
     if b"\x00" in data[:8192]:
-        raise _fail(name, "this looks like a binary file, not a CSV or XLSX export")
+        raise _fail(name, say("table_binary"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -114,7 +118,7 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _fail(name, f"line {line}: the text is neither UTF-8 nor GB18030; export it again as UTF-8") from None
+        raise _fail(name, say("table_encoding", line=line)) from None
 
 
 def _delimiter(text: str) -> str:
@@ -131,7 +135,7 @@ def _csv_table(data: bytes, name: str) -> Table:
     try:
         return [(number, row) for number, row in enumerate(reader, start=1)]
     except csv.Error as exc:
-        raise _fail(name, f"line {reader.line_num}: not a valid CSV file ({exc})") from None
+        raise _fail(name, say("table_bad_csv", line=reader.line_num, error=exc)) from None
 
 
 def _xlsx_table(data: bytes, name: str) -> Table:
@@ -142,10 +146,10 @@ def _xlsx_table(data: bytes, name: str) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise _fail(name, f"not a readable Excel workbook ({exc.__class__.__name__})") from None
+        raise _fail(name, say("table_bad_xlsx", error=exc.__class__.__name__)) from None
     try:
         if not workbook.worksheets:
-            raise _fail(name, "the workbook has no sheets")
+            raise _fail(name, say("table_no_sheets"))
         sheet = workbook.worksheets[0]
         return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
     finally:
@@ -154,9 +158,9 @@ def _xlsx_table(data: bytes, name: str) -> Table:
 
 def _table(data: bytes, name: str, suffix: str) -> Table:
     if not data.strip():
-        raise _fail(name, "the file is empty")
+        raise _fail(name, say("file_empty"))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _fail(name, "this is an old .xls workbook; export the submissions as XLSX or CSV")
+        raise _fail(name, say("table_old_xls"))
     if data.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
         return _xlsx_table(data, name)
     return _csv_table(data, name)
@@ -200,26 +204,25 @@ def _columns(header: Sequence[Any], criteria: CriteriaSet, name: str) -> dict[st
     """Field name -> (column index, header as written), checking that the form's columns are there."""
     fields = _fields(criteria)
     found: dict[str, tuple[int, str]] = {}
-    problems: list[Problem] = []
+    said: list[Message] = []
     for index, cell in enumerate(header):
         text = _text(cell)
         field = _field_of(text, fields) if text else None
         if field is None:
             continue
         if field in found:
-            problems.append(Problem(name, f"columns '{found[field][1]}' and '{text}' both hold the field {field}"))
+            said.append(say("columns_twice", first=found[field][1], second=text, field=field))
             continue
         found[field] = (index, text)
     missing = [f for f in REQUIRED_COLUMNS if f not in found]
     if missing:
-        problems.append(Problem(name, "missing columns: " + ", ".join(missing)))
+        said.append(say("columns_missing", columns=", ".join(missing)))
     if not any(qid in found for qid in criteria.questions):
-        example = ", ".join(list(criteria.questions)[:3])
-        problems.append(
-            Problem(name, f"no question columns (such as {example}): export with XML values and headers, not labels")
-        )
-    if problems:
-        raise InputFileError(f"{name} is not a submissions export of the {criteria.id} form", problems)
+        said.append(say("no_question_columns", example=", ".join(list(criteria.questions)[:3])))
+    if said:
+        summary = say("not_a_submissions_export", name=name, criteria=criteria.id)
+        problems = [Problem(name, str(m), message_zh=m.in_lang("zh")) for m in said]
+        raise InputFileError(str(summary), problems, summary.in_lang("zh"))
     return found
 
 
@@ -276,11 +279,20 @@ def _answer(question: Question, value: Any, na_flag: str) -> Any:
 
 
 def _date(value: Any) -> Any:
+    """ISO text for a date cell; 2026/9/15 and 2026.9.15 (what WPS and Chinese Excel show) read as 2026-09-15."""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     text = _text(value)
     match = _ISO_DATE.match(text)
-    return match.group(1) if match else text
+    if match:
+        return match.group(1)
+    written = _WRITTEN_DATE.match(text)
+    if written:
+        try:
+            return dt.date(*(int(part) for part in written.groups())).isoformat()
+        except ValueError:
+            pass  # no such day: the response model says so
+    return text
 
 
 def _row_data(cells: list[Any], columns: dict[str, tuple[int, str]], criteria: CriteriaSet) -> dict[str, Any]:
@@ -291,7 +303,7 @@ def _row_data(cells: list[Any], columns: dict[str, tuple[int, str]], criteria: C
     firm: dict[str, Any] = {
         "name": _text(cell(FIRM_NAME)),
         "industry": _text(cell(INDUSTRY)),
-        "markets": _text(cell(MARKETS)).split(),
+        "markets": [m for m in _LIST_SEPARATORS.split(_text(cell(MARKETS))) if m],
         "assessment_date": _date(cell(ASSESSMENT_DATE)),
     }
     for key, field in (("credit_code", CREDIT_CODE), ("assessor", ASSESSOR)):
@@ -345,9 +357,9 @@ def _check(
     except ValidationError as exc:
         for error in exc.errors():
             path = [p for p in error["loc"] if isinstance(p, str | int)]
-            message = str(error["msg"]).removeprefix("Value error, ")
+            english, chinese = error_text(error)
             qid = str(path[1]) if len(path) >= 2 and path[0] == "answers" else None
-            problems.append(Problem(column(path), message, qid))
+            problems.append(Problem(column(path), english, qid, message_zh=chinese))
         # A bad optional firm field (a mistyped credit code) should not hide the answers' problems.
         bad = {tuple(p for p in e["loc"][:2]) for e in exc.errors()}
         if not bad <= {("firm", key) for key in _OPTIONAL_FIRM_FIELDS}:
@@ -406,7 +418,7 @@ def read_table(
     name = path.name
     table = _table(read_bytes(path, name=name), name, path.suffix.lower())
     if not table:
-        raise _fail(name, "the file is empty")
+        raise _fail(name, say("file_empty"))
     header = [column_map.get(_text(cell), cell) if column_map else cell for cell in table[0][1]]
     layout = TableLayout(name, _columns(header, criteria, name))
     return layout, _data_rows(table, layout.columns)

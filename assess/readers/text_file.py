@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from assess.errors import InputFileError, Problem
-from assess.messages import Message, say
+from assess.errors import InputFileError
+from assess.messages import Message, say, unreadable
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -66,5 +66,4 @@ def read_text(path: Path, name: str | None = None) -> str:
 
 
 def _fail(source: Path | str, message: Message) -> InputFileError:
-    name = source.name if isinstance(source, Path) else source
-    return InputFileError(f"Cannot read {name}", [Problem(name, str(message), message_zh=message.in_lang("zh"))])
+    return unreadable(source.name if isinstance(source, Path) else source, message)

@@ -138,6 +138,28 @@ def test_bad_rows_in_a_table_are_listed_and_the_rest_goes_on(tmp_path: Path) -> 
     assert "row 3" in error["location"]
 
 
+def test_table_cells_as_chinese_spreadsheets_write_them_are_read(tmp_path: Path) -> None:
+    row = [*GOOD_ROW[:3], "eu、us", "2026/9/15", *GOOD_ROW[5:]]
+    summary = run_batch([write_table(tmp_path / "firms.csv", [row])], mini_options(tmp_path / "out"))
+    assert summary.scored == 1 and summary.ok
+    [result] = [json.loads(line)["result"] for line in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert (result["firm"]["markets"], result["firm"]["assessment_date"]) == (["eu", "us"], "2026-09-15")
+
+
+def test_problems_of_a_table_are_listed_in_chinese_with_lang_zh(tmp_path: Path) -> None:
+    rows = [["", *GOOD_ROW[1:4], "2026/2/30", *GOOD_ROW[5:]]]
+    good = write_table(tmp_path / "firms.csv", rows)
+    broken = write_table(tmp_path / "broken.csv", [GOOD_ROW], header=["名称", *HEADER[1:3], *HEADER[4:]])
+    run_batch([good, broken, tmp_path / "missing.csv"], mini_options(tmp_path / "out", mode="zh"))
+    problems = {(e["input"].split("/")[-1], e["problem"]) for e in read_csv(tmp_path / "out" / "errors.csv")}
+    assert problems >= {
+        ("firms.csv row 2", "不能为空"),
+        ("broken.csv", "缺少列：firm_name, markets"),
+        ("missing.csv", "文件或文件夹不存在"),
+        ("firms.csv row 2", "日期格式应为 YYYY-MM-DD"),  # 2026/2/30: no such day
+    }, problems
+
+
 def test_mapping_file_renames_survey_columns(tmp_path: Path) -> None:
     header = ["企业名称", "统一社会信用代码", "行业", "市场", "日期", "Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"]
     table = write_table(tmp_path / "survey.csv", [GOOD_ROW], header=header)
@@ -473,3 +495,22 @@ def test_previous_results_with_a_score_that_is_no_number_are_refused_with_the_li
     with pytest.raises(UserError) as info:
         load_previous(path)
     assert info.value.problems[0].location == "results.jsonl:2" and "not a score" in info.value.problems[0].message
+
+
+def test_reports_of_firms_no_longer_in_the_batch_are_removed(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        response_file(inputs, name, GOOD_ANSWERS, firm_name=f"Firm {name[0]}")
+    options = BatchOptions(outdir=tmp_path / "out", criteria_dir=MINI, jobs=1, pdf=True)
+    run_batch([inputs], options)
+    (tmp_path / "out" / "reports" / "notes.pdf").write_bytes(b"%PDF- the consultant's own file")
+    (inputs / "a.yaml").unlink()  # b and c move up one place
+    summary = run_batch([inputs], options)
+    assert summary.ok and summary.reports_written == 2
+    names = sorted(p.name for p in (tmp_path / "out" / "reports").glob("*.pdf"))
+    assert names == ["0001-firm-b.pdf", "0002-firm-c.pdf", "notes.pdf"]  # not ours: kept
+    assert [r["report"] for r in read_csv(tmp_path / "out" / "summary.csv")] == [
+        "reports/0001-firm-b.pdf",
+        "reports/0002-firm-c.pdf",
+    ]
