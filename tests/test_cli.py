@@ -193,3 +193,14 @@ def test_version() -> None:
 
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == f"assess {__version__}"
+
+
+def test_demo_is_a_batch_over_the_seeds_and_speaks_chinese_with_lang_zh(tmp_path: Path) -> None:
+    seeds = sorted(p for p in (Path(__file__).parents[1] / "seeds").iterdir() if p.suffix == ".yaml")
+    result = runner.invoke(app, ["demo", "--no-pdf", "-o", str(tmp_path / "demo"), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "* 暂定：" in result.stdout and f"已评分 {len(seeds)} 家企业" in result.stdout
+    summary = (tmp_path / "demo" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    results = (tmp_path / "demo" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(summary) == len(results) + 1 == len(seeds) + 1
+    assert (tmp_path / "demo" / "summary.xlsx").is_file() and (tmp_path / "demo" / "errors.csv").is_file()

@@ -22,6 +22,7 @@ from assess.cli.report_cmd import report
 from assess.cli.serve_cmd import serve
 from assess.cli.tables import firm_table, league_table, priorities_table
 from assess.errors import UserError
+from assess.messages import say
 from assess.models.common import Lang
 from assess.models.result import ScoreResult
 
@@ -165,14 +166,15 @@ def demo(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write the PDF reports and cohort.pdf.")] = True,
 ) -> None:
     """Score every fictional exporter in seeds/, print a league table, and write the full batch output."""
-    with user_errors():
+    said = _lang(lang)
+    with user_errors(said):
         criteria_set = api.load_criteria()
         results, failed = _score_files([api.seeds_dir()], None, None)
-        out.print(league_table(criteria_set, results, _lang(lang)))
-        out.print("* provisional: fewer answers than the criteria set requires for a firm result")
+        out.print(league_table(criteria_set, results, said))
+        out.print(escape(say("provisional_footnote").in_lang(said)))
         options = BatchOptions(outdir=output, criteria_dir=default_criteria_dir(), pdf=pdf, mode="bilingual")
         summary = run_with_progress([api.seeds_dir()], options)
-    print_summary(summary)
+    print_summary(summary, said)
     if failed or not summary.ok:
         raise typer.Exit(1)
 
