@@ -26,6 +26,16 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class Change:
+    """How one score moved since the previous batch, over the firms found in both."""
+
+    compared: int
+    median: float
+    improved: int
+    declined: int
+
+
+@dataclass(frozen=True)
 class CohortStats:
     count: int
     overall: Distribution | None
@@ -34,6 +44,20 @@ class CohortStats:
     bands: dict[str, int]
     vetoes: dict[str, int]
     common_gaps: list[tuple[str, int]]
+    changes: dict[str, Change | None] | None = None  # "overall" and each theme; None without --previous
+
+
+def change(deltas: list[float | None]) -> Change | None:
+    """The median change and how many firms rose or fell; None when no firm has both scores."""
+    present = [d for d in deltas if d is not None]
+    if not present:
+        return None
+    return Change(
+        compared=len(present),
+        median=round(statistics.median(present), 2),
+        improved=sum(1 for d in present if d > 0),
+        declined=sum(1 for d in present if d < 0),
+    )
 
 
 def _quartiles(ordered: list[float]) -> tuple[float, float, float]:
@@ -74,6 +98,11 @@ def cohort_stats(rows: list[FirmRow], theme_ids: list[str], top_gaps: int = 10) 
         bands=dict(sorted(Counter(r.band or "—" for r in rows).items())),
         vetoes=dict(sorted(Counter(v for r in rows for v in r.vetoes).items())),
         common_gaps=sorted(gaps.items(), key=lambda kv: (-kv[1], kv[0]))[:top_gaps],
+        changes=(
+            {key: change([r.change.get(key) for r in rows]) for key in ("overall", *theme_ids)}
+            if any(r.change for r in rows)
+            else None
+        ),
     )
 
 

@@ -195,6 +195,17 @@ class StatView:
 
 
 @dataclass(frozen=True)
+class ChangeView:
+    """How a score moved since the previous batch, formatted."""
+
+    title: Text
+    compared: str
+    median: str
+    improved: str
+    declined: str
+
+
+@dataclass(frozen=True)
 class LeagueRow:
     rank: str
     firm: str
@@ -252,6 +263,7 @@ class CohortContext:
     histogram_svg: Markup | None
     themes: list[StatView]
     themes_svg: Markup | None
+    changes: list[ChangeView]  # empty without --previous (or when no firm was found there)
     league: list[LeagueRow]
     gaps: list[GapView]
     gaps_intro: Text
@@ -289,6 +301,22 @@ def _stat(title: Text, d: Distribution | None) -> StatView:
         maximum=number_text(d.maximum),
         mean=number_text(d.mean),
     )
+
+
+def _changes(criteria: CriteriaSet, stats: CohortStats, labels: dict[str, Text]) -> list[ChangeView]:
+    if stats.changes is None:
+        return []
+    titles = [("overall", labels["overall_score"]), *((t.id, t.title) for t in criteria.themes)]
+    views = []
+    for key, title in titles:
+        moved = stats.changes.get(key)
+        if moved is None:
+            views.append(ChangeView(title, "0", "—", "—", "—"))
+            continue
+        median = number_text(abs(moved.median))
+        signed = median if moved.median == 0 else f"+{median}" if moved.median > 0 else f"−{median}"
+        views.append(ChangeView(title, str(moved.compared), signed, str(moved.improved), str(moved.declined)))
+    return views
 
 
 def _counts(items: list[tuple[str, Text, str, int]], total: int) -> list[CountView]:
@@ -463,6 +491,7 @@ def cohort_context(
         histogram_svg=histogram,
         themes=[_stat(t.title, stats.themes.get(t.id)) for t in criteria.themes],
         themes_svg=themes_svg,
+        changes=_changes(criteria, stats, labels),
         league=league,
         gaps=gaps,
         gaps_intro=_fill(labels["gaps_intro"], share=f"{WEAK_SHARE:.0%}"),

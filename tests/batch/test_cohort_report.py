@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from assess.api import load_criteria, load_response, response_files, score
-from assess.batch.cohort import CohortStats, cohort_stats, rank_rows
+from assess.batch.cohort import Change, CohortStats, cohort_stats, rank_rows
 from assess.batch.cohort_report import cohort_html, histogram_chart, render_cohort_pdf
 from assess.batch.reports import cohort_markers
 from assess.batch.rows import FirmRow, firm_row
@@ -238,3 +238,21 @@ def test_the_cohort_marks_on_a_firms_chart_are_named_in_the_reports_languages(
     brand = stats.themes[criteria.themes[0].id]
     assert brand is not None
     assert [(m.label, m.value) for m in marks[0]] == [(median, brand.median), (top, brand.p75)]
+
+
+def test_a_batch_with_previous_results_shows_how_the_cohort_moved(criteria: CriteriaSet, rows: list[FirmRow]) -> None:
+    brand_id = criteria.themes[0].id
+    moves = [2.5, -1.0, None, 0.0, 4.0] + [None] * (len(rows) - 5)  # None: not in the previous batch
+    moved = [
+        r if d is None else dataclasses.replace(r, change={"overall": d, brand_id: d})
+        for r, d in zip(rows, moves, strict=True)
+    ]
+    stats = stats_for(criteria, moved)
+    assert stats.changes is not None and stats_for(criteria, rows).changes is None
+    assert stats.changes["overall"] == Change(compared=4, median=1.25, improved=2, declined=1)
+    assert stats.changes[criteria.themes[1].id] is None  # no firm has a change there
+    html = cohort_html(criteria, moved, stats, "en", Brand(), generated=WHEN)
+    section = html[html.index('id="changes"') :]
+    assert re.search(r"Overall score</td><td class=\"num\">4</td><td class=\"num strong\">\+1\.3</td>", section)
+    assert "Change since the previous batch" in section
+    assert 'id="changes"' not in cohort_html(criteria, rows, stats_for(criteria, rows), "en", Brand(), generated=WHEN)
