@@ -81,6 +81,7 @@ class BatchSummary:
     reports_skipped: int = 0
     report_errors: int = 0
     previous_matched: int | None = None  # firms found in the previous results (None: no --previous)
+    duplicates: list[tuple[str, list[str]]] = field(default_factory=list)  # a firm given more than once: its inputs
     outdir: Path = Path()
     errors: list[ErrorRow] = field(default_factory=list)
 
@@ -355,6 +356,7 @@ def _run_locked(
     errors += scoring_errors
     summary.failed_inputs = len({e.input for e in errors})
     rows = rank_rows(rows)
+    summary.duplicates = _duplicates(rows)
     if previous is not None:
         rows = [dataclasses.replace(r, change=change_of(r, previous)) for r in rows]
         summary.previous_matched = sum(1 for r in rows if r.change)
@@ -371,6 +373,14 @@ def _run_locked(
         _write_tables(options.outdir, rows, errors, theme_ids, with_change)
     summary.errors = errors
     return summary
+
+
+def _duplicates(rows: list[FirmRow]) -> list[tuple[str, list[str]]]:
+    """Firms that appear more than once (same credit code, or same name without one): each counts in the cohort."""
+    inputs: dict[str, list[str]] = {}
+    for row in rows:
+        inputs.setdefault(row.credit_code or row.firm.strip(), []).append(row.input)
+    return [(firm, found) for firm, found in inputs.items() if len(found) > 1]
 
 
 def _write_tables(

@@ -69,6 +69,9 @@ def print_summary(summary: BatchSummary, lang: Lang = "en") -> None:
     failed = say("batch_failed", count=summary.failed_inputs).in_lang(lang)
     unchanged = say("batch_unchanged", count=summary.reports_skipped).in_lang(lang)
     out.print(f"[green]✓[/green] {escape(scored + semicolon + failed + semicolon + reports + comma + unchanged)}")
+    for firm, inputs in summary.duplicates:
+        twice = say("firm_given_twice", firm=firm, count=len(inputs), inputs=", ".join(inputs)).in_lang(lang)
+        err.print(f"  [yellow]{escape(say('warning').in_lang(lang))}[/yellow] {escape(twice)}")
     if summary.previous_matched is not None:
         found = say("previous_matched", count=summary.previous_matched, total=summary.scored).in_lang(lang)
         if summary.previous_matched == 0 and summary.scored:

@@ -514,3 +514,13 @@ def test_reports_of_firms_no_longer_in_the_batch_are_removed(tmp_path: Path) -> 
         "reports/0001-firm-b.pdf",
         "reports/0002-firm-c.pdf",
     ]
+
+
+def test_a_firm_given_twice_is_pointed_out(tmp_path: Path) -> None:
+    table = write_table(tmp_path / "firms.csv", [GOOD_ROW, GOOD_ROW, ["另一家公司", *GOOD_ROW[1:]]])
+    result = runner.invoke(app, ["batch", str(table), "-o", str(tmp_path / "out"), "--no-pdf", "-c", str(MINI)])
+    assert result.exit_code == 0, result.output
+    assert f"{GOOD_ROW[0]} is given 2 times ({table} row 2, {table} row 3); each counts in the cohort" in " ".join(
+        result.stderr.split()
+    )
+    assert "另一家公司 is given" not in result.stderr
