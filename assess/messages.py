@@ -27,9 +27,13 @@ class Message:
     values: tuple[tuple[str, Any], ...] = ()
 
     def in_lang(self, lang: Lang) -> str:
-        template = messages().get(self.key)
+        """The text in `lang`; with a count of 1, the message's `<key>_one` form where there is one ("1 firm")."""
+        catalogue = messages()
+        template = catalogue.get(self.key)
         if template is None:
             raise InternalError(f"no message '{self.key}' in templates/messages.yaml")
+        if dict(self.values).get("count") == 1:
+            template = catalogue.get(f"{self.key}_one", template)
         return template.in_lang(lang).format(**{name: _shown(value, lang) for name, value in self.values})
 
     def text(self) -> Text:

@@ -31,3 +31,10 @@ def test_values_are_filled_in_and_lists_joined_the_languages_way() -> None:
 def test_an_unknown_key_is_a_bug_not_a_user_error() -> None:
     with pytest.raises(InternalError):
         str(say("no_such_message"))
+
+
+def test_a_count_of_one_takes_the_singular_where_the_catalogue_has_it() -> None:
+    assert say("batch_scored", count=1).in_lang("en") == "1 firm scored"
+    assert say("batch_scored", count=2).in_lang("en") == "2 firms scored"
+    assert say("batch_scored", count=1).in_lang("zh") == "已评分 1 家企业"
+    assert say("batch_unchanged", count=1).in_lang("en") == "1 unchanged"  # no singular form: the one message

@@ -422,7 +422,7 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
         app, ["batch", str(table), "-o", str(tmp_path / "ok"), "--no-pdf", "-c", str(MINI), "--jobs", "1"]
     )
     assert ok.exit_code == 0, ok.output
-    assert re.search(r"1 firms scored in \d+\.\d\d s \([\d,]+/s\); 0 inputs failed", ok.stdout), ok.stdout
+    assert re.search(r"1 firm scored in \d+\.\d\d s \([\d,]+/s\); 0 inputs failed", ok.stdout), ok.stdout
     bad = write_table(tmp_path / "bad.csv", [[*GOOD_ROW[:5], "x", *GOOD_ROW[6:]]])
     failed = runner.invoke(
         app, ["batch", str(table), str(bad), "-o", str(tmp_path / "bad"), "--no-pdf", "-c", str(MINI)]
