@@ -15,6 +15,17 @@ from assess.readers.text_file import read_text
 
 HexColour = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^#[0-9A-Fa-f]{6}$")]
 _LOGO_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"}
+# How each kind of image file begins: a file named .png that is not one would leave an empty space on the cover.
+_IMAGE_STARTS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def _looks_like_an_image(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(_IMAGE_STARTS) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return True
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()  # SVG: XML text whose first element is <svg>
+    return text.startswith((b"<svg", b"<?xml", b"<!--")) and b"<svg" in text
 
 
 class Brand(StrictModel):
@@ -53,4 +64,7 @@ def load_brand(path: Path) -> Brand:
             )
         if logo.suffix.lower() not in _LOGO_SUFFIXES or not logo.is_file():
             raise UserError(f"{name} has problems", [Problem(f"{name}: logo", f"no image file at {brand.logo}")])
+        if not _looks_like_an_image(logo):
+            kinds = "PNG, JPEG, SVG, GIF or WebP"
+            raise UserError(f"{name} has problems", [Problem(f"{name}: logo", f"{brand.logo} is not a {kinds} image")])
     return brand

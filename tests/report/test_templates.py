@@ -106,6 +106,31 @@ def test_bad_brand_files(tmp_path: Path, content: str, message: str) -> None:
     assert message in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "accepted"),
+    [
+        ("logo.png", b"%PDF-1.7 not a picture", False),
+        ("logo.jpg", b"<html>a saved web page</html>", False),
+        ("logo.svg", b"\xef\xbb\xbf<?xml version='1.0'?>\n<svg xmlns='http://www.w3.org/2000/svg'/>", True),
+        ("logo.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 ", True),
+        ("logo.gif", b"GIF89a\x01\x00\x01\x00", True),
+    ],
+)
+def test_a_logo_must_be_an_image_inside_not_only_by_name(
+    tmp_path: Path, name: str, content: bytes, accepted: bool
+) -> None:
+    from assess.errors import UserError
+
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "brand.yaml").write_text(f"logo: {name}\n", encoding="utf-8")
+    if accepted:
+        assert load_brand(tmp_path / "brand.yaml").logo == name
+        return
+    with pytest.raises(UserError) as info:
+        load_brand(tmp_path / "brand.yaml")
+    assert f"{name} is not a PNG, JPEG, SVG, GIF or WebP image" in str(info.value)
+
+
 def test_bilingual_markup_stays_cheap_to_render(criteria: CriteriaSet, strong: ScoreResult) -> None:
     """Bilingual text is bare Chinese plus one English span: no <span class="zh"> around the Chinese and no
     lang attribute below <html>. Both made WeasyPrint ~12 % slower (a lang attribute gives each element a
