@@ -14,7 +14,7 @@ from typing import Any
 
 from assess.batch.rows import FirmRow
 from assess.errors import Problem, UserError
-from assess.messages import say
+from assess.messages import Message, say
 from assess.models.criteria import CriteriaSet
 
 RESULTS_FILE = "results.jsonl"
@@ -31,8 +31,9 @@ class ScoredWith:
     content_hash: str
     profile: str
 
-    def __str__(self) -> str:
-        return f"{self.criteria} {self.version} ({self.content_hash[:19]}…), profile {self.profile}"
+    @property
+    def criteria_text(self) -> str:
+        return f"{self.criteria} {self.version} ({self.content_hash[:19]}…)"
 
 
 @dataclass
@@ -58,15 +59,18 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a score")  # JSON has no NaN or Infinity; Python's reader would take them
 
 
-def _unreadable(where: str, why: str) -> UserError:
-    return UserError("The previous results cannot be read", [Problem(where, why)])
+def _unreadable(where: str, why: Message) -> UserError:
+    summary = say("previous_unreadable")
+    return UserError(str(summary), [Problem(where, str(why), message_zh=why.in_lang("zh"))], summary.in_lang("zh"))
 
 
 def load_previous(path: Path) -> PreviousResults:
     """The scores of an earlier output folder or results file (`results.jsonl`), line by line checked."""
     file = path / RESULTS_FILE if path.is_dir() else path
     if not file.is_file():
-        raise UserError("The previous results were not found", [Problem(str(path), f"no {RESULTS_FILE} here")])
+        summary, why = say("previous_not_found"), say("no_results_here", file=RESULTS_FILE)
+        problem = Problem(str(path), str(why), message_zh=why.in_lang("zh"))
+        raise UserError(str(summary), [problem], summary.in_lang("zh"))
     found = PreviousResults()
     with file.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
@@ -74,7 +78,7 @@ def load_previous(path: Path) -> PreviousResults:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError:
-                raise _unreadable(where, f"not UTF-8 text: is this an assess {RESULTS_FILE}?") from None
+                raise _unreadable(where, say("results_not_text", file=RESULTS_FILE)) from None
             if not line.strip():
                 continue
             try:
@@ -93,7 +97,7 @@ def load_previous(path: Path) -> PreviousResults:
                 )
                 name, code = str(firm["name"]).strip(), str(firm.get("credit_code") or "")
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise _unreadable(where, f"not a result line ({exc})") from None
+                raise _unreadable(where, say("not_a_result_line", error=exc)) from None
             found.by_name[name] = scores
             if code:
                 found.by_code[code] = scores
@@ -107,7 +111,13 @@ def check_comparable(previous: PreviousResults, criteria: CriteriaSet, profile: 
     other = [(used, where) for used, where in previous.scored_with.items() if used != now]
     if other:
         used, where = other[0]
-        why = say("previous_scored_with", theirs=str(used), ours=str(now))
+        why = say(
+            "previous_scored_with",
+            theirs=used.criteria_text,
+            their_profile=used.profile,
+            ours=now.criteria_text,
+            our_profile=now.profile,
+        )
         summary = say("previous_not_comparable")
         problem = Problem(where, str(why), message_zh=why.in_lang("zh"))
         raise UserError(str(summary), [problem], summary.in_lang("zh"))
