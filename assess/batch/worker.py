@@ -80,12 +80,12 @@ def failure_message(exc: Exception, lang: Lang = "en") -> str:
     return say("input_crashed", error=f"{type(exc).__name__}: {exc}").in_lang(lang)
 
 
-def score_item_result(item: BatchItem, criteria: CriteriaSet, profile: str | None) -> ScoreResult:
-    """Validate and score one item (a file or a table row); UserError when it does not fit."""
+def score_item_result(item: BatchItem, criteria: CriteriaSet, profile: str | None, lang: Lang = "en") -> ScoreResult:
+    """Validate and score one item (a file or a table row); UserError when it does not fit (rows located in `lang`)."""
     cells = item.cells
     if cells is None or item.layout is None or item.row is None:
         return score(criteria, read_response(item.path, criteria), profile)
-    row = check_row(item.layout, item.row, cells, criteria)
+    row = check_row(item.layout, item.row, cells, criteria, lang)
     if row.problems or row.validated is None:
         raise ResponseError(f"{item.key} does not fit criteria set {criteria.id}", row.problems)
     return score(criteria, row.validated, profile)
@@ -117,7 +117,7 @@ def score_chunk(chunk: Chunk) -> list[Outcome]:
     lines: list[bytes] = []
     for item in chunk.items:
         try:
-            result = score_item_result(item, criteria, chunk.profile)
+            result = score_item_result(item, criteria, chunk.profile, chunk.lang)
         except UserError as exc:
             outcomes.append(Outcome(item.index, item.key, errors=_errors(item.key, exc, chunk.lang)))
             continue

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from assess.errors import InputFileError, Problem, ResponseError
 from assess.messages import Message, say, unreadable
 from assess.models.answers import ValidatedResponse
+from assess.models.common import Lang
 from assess.models.criteria import (
     CriteriaSet,
     LevelQuestion,
@@ -330,7 +331,7 @@ def _row_data(cells: list[Any], columns: dict[str, tuple[int, str]], criteria: C
 
 
 def _check(
-    data: dict[str, Any], criteria: CriteriaSet, columns: dict[str, tuple[int, str]], where: str
+    data: dict[str, Any], criteria: CriteriaSet, columns: dict[str, tuple[int, str]], where: str, lang: Lang = "en"
 ) -> tuple[str, list[Problem], ValidatedResponse | None]:
     """The status the row earns ("final", or "draft" when required answers are missing) and its validated
     response, or its problems."""
@@ -348,7 +349,7 @@ def _check(
         elif path and path[0] == "criteria":
             field = CRITERIA_FIELD
         header = columns[field][1] if field in columns else field
-        return f"{where}, column {header}" if header else where
+        return say("table_cell", where=where, column=header).in_lang(lang) if header else where
 
     problems: list[Problem] = []
     draft = {**data, "status": "draft"}
@@ -424,10 +425,11 @@ def read_table(
     return layout, _data_rows(table, layout.columns)
 
 
-def check_row(layout: TableLayout, number: int, cells: list[Any], criteria: CriteriaSet) -> TableRow:
-    """One row's cells as response data, checked on its own (problems located by row and column)."""
+def check_row(layout: TableLayout, number: int, cells: list[Any], criteria: CriteriaSet, lang: Lang = "en") -> TableRow:
+    """One row's cells as response data, checked on its own (problems located by row and column, in `lang`)."""
     data = _row_data(cells, layout.columns, criteria)
-    status, found, validated = _check(data, criteria, layout.columns, f"{layout.name} row {number}")
+    where = say("table_row", file=layout.name, row=number).in_lang(lang)
+    status, found, validated = _check(data, criteria, layout.columns, where, lang)
     return TableRow(number, {**data, "status": status}, found, validated)
 
 

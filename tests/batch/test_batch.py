@@ -158,6 +158,8 @@ def test_problems_of_a_table_are_listed_in_chinese_with_lang_zh(tmp_path: Path) 
         ("missing.csv", "文件或文件夹不存在"),
         ("firms.csv row 2", "日期格式应为 YYYY-MM-DD"),  # 2026/2/30: no such day
     }, problems
+    places = {e["location"] for e in read_csv(tmp_path / "out" / "errors.csv") if e["input"].endswith("row 2")}
+    assert places == {"firms.csv 第 2 行，firm_name 列", "firms.csv 第 2 行，assessment_date 列"}
 
 
 def test_mapping_file_renames_survey_columns(tmp_path: Path) -> None:
