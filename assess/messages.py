@@ -7,16 +7,18 @@ line shows English (`str(message)`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from assess.errors import InputFileError, InternalError, Problem
+from assess.errors import InputFileError, InternalError, Problem, UserError
 from assess.models.common import Lang, Text
 from assess.paths import data_dir
 from assess.readers.safe_yaml import load_yaml
 
 _LIST_SEPARATOR: dict[Lang, str] = {"zh": "、", "en": ", "}
+E = TypeVar("E", bound=UserError)
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,12 @@ def messages() -> dict[str, Text]:
     return {str(key): Text.model_validate(value) for key, value in data.items()}
 
 
+def said_error(summary: Message, problems: Sequence[tuple[str, Message]], kind: type[E] = UserError) -> E:  # type: ignore[assignment]
+    """A user error of `kind` whose summary and problems (place, message) are catalogue messages, in both languages."""
+    found = [Problem(where, str(why), message_zh=why.in_lang("zh")) for where, why in problems]
+    return kind(str(summary), found, summary.in_lang("zh"))
+
+
 def unreadable(source: str, message: Message, where: str | None = None) -> InputFileError:
     """The error of a file that cannot be read at all, in both languages: "Cannot read <file>" and why (at `where`)."""
-    summary = say("cannot_read", name=source)
-    problem = Problem(where or source, str(message), message_zh=message.in_lang("zh"))
-    return InputFileError(str(summary), [problem], summary.in_lang("zh"))
+    return said_error(say("cannot_read", name=source), [(where or source, message)], InputFileError)

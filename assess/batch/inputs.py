@@ -17,7 +17,7 @@ from typing import Any
 
 from assess.batch.rows import ErrorRow
 from assess.errors import Problem, UserError
-from assess.messages import Message, say
+from assess.messages import said_error, say
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.questionnaire.xlsx_layout import META_SHEET
@@ -81,7 +81,7 @@ def load_mapping(path: Path, criteria: CriteriaSet) -> dict[str, str]:
     """A mapping file (YAML or JSON): {their column header: our field name or question id}, each name checked."""
     data, lines = load_data(read_text(path, path.name), path.name)
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise _mapping_error(say("not_a_mapping", name=path.name), [(path.name, say("mapping_not_pairs"))])
+        raise said_error(say("not_a_mapping", name=path.name), [(path.name, say("mapping_not_pairs"))])
     known = field_names(criteria)
     unknown = [
         (f"{path.name}:{lines[(header,)]}" if (header,) in lines else path.name, say("not_a_field", name=name))
@@ -92,13 +92,8 @@ def load_mapping(path: Path, criteria: CriteriaSet) -> dict[str, str]:
         profile = sorted(f for f in known if not any(f.startswith(qid) for qid in criteria.questions))
         example = next(iter(criteria.questions))
         summary = say("mapping_unknown_fields", file=path.name, example=example, fields=", ".join(profile))
-        raise _mapping_error(summary, unknown)
+        raise said_error(summary, unknown)
     return dict(data)
-
-
-def _mapping_error(summary: Message, problems: list[tuple[str, Message]]) -> UserError:
-    found = [Problem(where, str(why), message_zh=why.in_lang("zh")) for where, why in problems]
-    return UserError(str(summary), found, summary.in_lang("zh"))
 
 
 def _expand(inputs: list[Path]) -> Iterator[Path]:

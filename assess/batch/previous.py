@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from assess.batch.rows import FirmRow
-from assess.errors import Problem, UserError
-from assess.messages import Message, say
+from assess.errors import UserError
+from assess.messages import Message, said_error, say
 from assess.models.criteria import CriteriaSet
 
 RESULTS_FILE = "results.jsonl"
@@ -60,17 +60,14 @@ def _no_constant(name: str) -> Any:
 
 
 def _unreadable(where: str, why: Message) -> UserError:
-    summary = say("previous_unreadable")
-    return UserError(str(summary), [Problem(where, str(why), message_zh=why.in_lang("zh"))], summary.in_lang("zh"))
+    return said_error(say("previous_unreadable"), [(where, why)])
 
 
 def load_previous(path: Path) -> PreviousResults:
     """The scores of an earlier output folder or results file (`results.jsonl`), line by line checked."""
     file = path / RESULTS_FILE if path.is_dir() else path
     if not file.is_file():
-        summary, why = say("previous_not_found"), say("no_results_here", file=RESULTS_FILE)
-        problem = Problem(str(path), str(why), message_zh=why.in_lang("zh"))
-        raise UserError(str(summary), [problem], summary.in_lang("zh"))
+        raise said_error(say("previous_not_found"), [(str(path), say("no_results_here", file=RESULTS_FILE))])
     found = PreviousResults()
     with file.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
@@ -118,9 +115,7 @@ def check_comparable(previous: PreviousResults, criteria: CriteriaSet, profile: 
             ours=now.criteria_text,
             our_profile=now.profile,
         )
-        summary = say("previous_not_comparable")
-        problem = Problem(where, str(why), message_zh=why.in_lang("zh"))
-        raise UserError(str(summary), [problem], summary.in_lang("zh"))
+        raise said_error(say("previous_not_comparable"), [(where, why)])
 
 
 def change_of(row: FirmRow, previous: PreviousResults) -> Scores:

@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assess.errors import InputFileError, Problem, ResponseError
-from assess.messages import Message, say, unreadable
+from assess.messages import Message, said_error, say, unreadable
 from assess.models.answers import ValidatedResponse
 from assess.models.common import Lang
 from assess.models.criteria import (
@@ -222,8 +222,7 @@ def _columns(header: Sequence[Any], criteria: CriteriaSet, name: str) -> dict[st
         said.append(say("no_question_columns", example=", ".join(list(criteria.questions)[:3])))
     if said:
         summary = say("not_a_submissions_export", name=name, criteria=criteria.id)
-        problems = [Problem(name, str(m), message_zh=m.in_lang("zh")) for m in said]
-        raise InputFileError(str(summary), problems, summary.in_lang("zh"))
+        raise said_error(summary, [(name, m) for m in said], InputFileError)
     return found
 
 
