@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assess.errors import Problem, UserError
+from assess.errors import UserError
+from assess.messages import said_error, say
 from assess.models.answers import ValidatedResponse
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
@@ -108,7 +109,7 @@ def write_report(
     if variant not in (None, "pdf/a-3b"):
         raise UserError(f"Unknown PDF variant '{variant}'; the supported one is pdf/a-3b")
     if templates is not None and not Path(templates).is_dir():
-        raise UserError("The templates folder does not exist", [Problem(str(templates), "no such folder")])
+        raise said_error(say("templates_missing"), [(str(templates), say("no_such_folder"))])
     criteria = load_criteria(criteria_dir)
     result = score_file(response_file, criteria, profile)
     brand = load_brand(Path(brand_file)) if brand_file else Brand()

@@ -204,3 +204,29 @@ def test_demo_is_a_batch_over_the_seeds_and_speaks_chinese_with_lang_zh(tmp_path
     results = (tmp_path / "demo" / "results.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(summary) == len(results) + 1 == len(seeds) + 1
     assert (tmp_path / "demo" / "summary.xlsx").is_file() and (tmp_path / "demo" / "errors.csv").is_file()
+
+
+def test_file_errors_follow_lang_zh(tmp_path: Path) -> None:
+    """Errors before any file is read speak the chosen language too, and say where they looked."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = runner.invoke(app, ["score", str(empty), "-c", str(MINI), "--lang", "zh"])
+    assert nothing.exit_code == 1
+    assert "没有找到回答文件" in nothing.stderr and f"在 {empty} 中" in nothing.stderr
+    english = runner.invoke(app, ["score", str(empty), "-c", str(MINI)])
+    assert "No response files found" in english.stderr and f"in {empty};" in english.stderr
+    good = response_file(tmp_path, "a.yaml", GOOD)
+    no_templates = [
+        "report",
+        str(good),
+        "-c",
+        str(MINI),
+        "-o",
+        str(tmp_path / "r.pdf"),
+        "--templates",
+        str(tmp_path / "nope"),
+    ]
+    missing = runner.invoke(app, [*no_templates, "--lang", "zh"])
+    assert missing.exit_code == 1 and "模板文件夹不存在" in missing.stderr and "文件夹不存在" in missing.stderr
+    assert "The templates folder does not exist" in runner.invoke(app, no_templates).stderr
+    assert not (tmp_path / "r.pdf").exists()

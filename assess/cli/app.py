@@ -22,7 +22,7 @@ from assess.cli.report_cmd import report
 from assess.cli.serve_cmd import serve
 from assess.cli.tables import firm_table, league_table, priorities_table
 from assess.errors import UserError
-from assess.messages import say
+from assess.messages import said_error, say
 from assess.models.common import Lang
 from assess.models.result import ScoreResult
 
@@ -88,7 +88,7 @@ def validate(
 ) -> None:
     """Check response files against the criteria set; list every problem with its place."""
     shown_in = _lang(lang)
-    with user_errors():
+    with user_errors(shown_in):
         criteria_set = api.load_criteria(criteria)
         failed = 0
         for path in api.response_files(files):
@@ -106,19 +106,22 @@ def validate(
         raise typer.Exit(1)
 
 
-def _score_files(files: list[Path], criteria: Path | None, profile: str | None) -> tuple[list[ScoreResult], int]:
+def _score_files(
+    files: list[Path], criteria: Path | None, profile: str | None, lang: Lang = "en"
+) -> tuple[list[ScoreResult], int]:
     criteria_set = api.load_criteria(criteria)
     results: list[ScoreResult] = []
     failed = 0
     paths = api.response_files(files)
     if not paths:
-        raise UserError("No response files found", [])
+        given = [str(f) for f in files]
+        raise said_error(say("no_response_files"), [(given[0] if given else "", say("no_response_files_in", paths=given))])
     for path in paths:
         try:
             results.append(api.score_file(path, criteria_set, profile))
         except UserError as exc:
             failed += 1
-            report_user_error(exc)
+            report_user_error(exc, lang)
     return results, failed
 
 
@@ -131,20 +134,21 @@ def score(
     lang: LangOpt = LangOption.en,
 ) -> None:
     """Score response files: theme scores, overall, band, vetoes, readiness and priorities."""
-    with user_errors():
+    said = _lang(lang)
+    with user_errors(said):
         criteria_set = api.load_criteria(criteria)
-        results, failed = _score_files(files, criteria, profile)
+        results, failed = _score_files(files, criteria, profile, said)
     if output_format is OutputFormat.json:
         sys.stdout.write(api.result_json(results))
     else:
         for result in results:
-            out.print(firm_table(criteria_set, result, _lang(lang)))
+            out.print(firm_table(criteria_set, result, said))
             _print_verdict(result)
             if result.priorities:
-                out.print(priorities_table(criteria_set, result, _lang(lang)))
+                out.print(priorities_table(criteria_set, result, said))
             out.print()
         if len(results) > 1:
-            out.print(league_table(criteria_set, results, _lang(lang)))
+            out.print(league_table(criteria_set, results, said))
     if failed:
         raise typer.Exit(1)
 
@@ -169,7 +173,7 @@ def demo(
     said = _lang(lang)
     with user_errors(said):
         criteria_set = api.load_criteria()
-        results, failed = _score_files([api.seeds_dir()], None, None)
+        results, failed = _score_files([api.seeds_dir()], None, None, said)
         out.print(league_table(criteria_set, results, said))
         out.print(escape(say("provisional_footnote").in_lang(said)))
         options = BatchOptions(outdir=output, criteria_dir=default_criteria_dir(), pdf=pdf, mode="bilingual")

@@ -41,7 +41,7 @@ def report(
     profile: Annotated[str | None, typer.Option(help="Weighting profile, e.g. improvement or award.")] = None,
 ) -> None:
     """Render the PDF improvement report of one firm."""
-    with user_errors():
+    with user_errors("zh" if lang is ModeOption.zh else "en"):  # a bilingual report's reader gets English errors
         written = api.write_report(
             file,
             output,

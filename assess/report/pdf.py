@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from assess.errors import Problem, UserError
+from assess.messages import say
 
 PdfVariant = Literal["pdf/a-3b"]
 
@@ -103,8 +104,8 @@ def html_to_pdf(
     try:
         pdf = document.write_pdf(**options)
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message
-        raise UserError(
-            "The PDF could not be rendered", [Problem("weasyprint", f"{type(exc).__name__}: {exc}")]
-        ) from exc
+        summary = say("pdf_not_rendered")
+        problem = Problem("weasyprint", f"{type(exc).__name__}: {exc}")  # WeasyPrint's own words, for a bug report
+        raise UserError(str(summary), [problem], summary.in_lang("zh")) from exc
     assert isinstance(pdf, bytes)
     return pdf
