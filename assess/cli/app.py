@@ -115,7 +115,9 @@ def _score_files(
     paths = api.response_files(files)
     if not paths:
         given = [str(f) for f in files]
-        raise said_error(say("no_response_files"), [(given[0] if given else "", say("no_response_files_in", paths=given))])
+        raise said_error(
+            say("no_response_files"), [(given[0] if given else "", say("no_response_files_in", paths=given))]
+        )
     for path in paths:
         try:
             results.append(api.score_file(path, criteria_set, profile))

@@ -17,7 +17,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +54,7 @@ from assess.questionnaire.xlsform import (
 )
 from assess.readers.locations import error_text
 from assess.readers.text_file import read_bytes
+from assess.readers.workbook import reading_workbook, shown_number
 from assess.scoring.applicability import applicability
 from assess.validation import validate_response
 
@@ -140,21 +140,15 @@ def _csv_table(data: bytes, name: str) -> Table:
 
 
 def _xlsx_table(data: bytes, name: str) -> Table:
-    # Imported here: openpyxl takes ~60 ms to import, and a batch of response files never needs it.
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise _fail(name, say("table_bad_xlsx", error=exc.__class__.__name__)) from None
-    try:
+    """The first sheet's rows, numbers as the sheet shows them (a cell formatted 2% gives 2)."""
+    with reading_workbook(data, name) as workbook:
         if not workbook.worksheets:
             raise _fail(name, say("table_no_sheets"))
-        sheet = workbook.worksheets[0]
-        return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    finally:
-        workbook.close()
+        rows = workbook.worksheets[0].iter_rows()
+        return [
+            (number, [shown_number(cell.value, cell.number_format) for cell in row])
+            for number, row in enumerate(rows, start=1)
+        ]
 
 
 def _table(data: bytes, name: str, suffix: str) -> Table:

@@ -9,19 +9,16 @@ becomes a problem that names the sheet, the cell and the question.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from assess.errors import InputFileError, Problem, ResponseError
+from assess.errors import Problem, ResponseError
+from assess.messages import Message, say
 from assess.models.answers import ValidatedResponse
 from assess.models.criteria import (
     CriteriaSet,
@@ -35,6 +32,7 @@ from assess.models.response import Response
 from assess.questionnaire import xlsx_layout as layout
 from assess.readers.locations import format_path, problems_from
 from assess.readers.text_file import read_bytes
+from assess.readers.workbook import reading_workbook, shown_number
 from assess.validation import is_na, validate_response
 
 _SPLIT = re.compile(r"[,，;；、\n]+")
@@ -92,17 +90,32 @@ def _answer_value(criteria: CriteriaSet, question: Question, raw: Any) -> Any:
         return [mapping.get(_norm(p), p) for p in parts]
     if _norm(text) in mapping:
         return mapping[_norm(text)]
-    if isinstance(question, LevelQuestion):
-        match = re.match(r"^(\d{1,9})\s*(?:[—–-]|$)", text)
+    if isinstance(question, LevelQuestion):  # "2 — documented" (a drop-down entry), but not "2-3"
+        match = re.match(r"^(\d{1,9})\s*(?:[—–-]\s*(?![\d\s])|$)", text)
         if match:
             return int(match.group(1))
     return text
 
 
+_SHOWN_ID = re.compile(r"^'?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\s")  # column B starts with the question id
+_COLUMNS = layout.TARGET_COLUMN  # A to F: all a row of the questionnaire holds
+Row = tuple[Any, ...]  # the cells A..F of one row (openpyxl read-only cells)
+
+
+def _cell(row: Row, column: int) -> Any:
+    return row[column - 1] if len(row) >= column else None
+
+
+def _value(row: Row, column: int) -> Any:
+    cell = _cell(row, column)
+    return None if cell is None else _clean(shown_number(cell.value, cell.number_format))
+
+
 class _Reader:
-    def __init__(self, criteria: CriteriaSet, name: str) -> None:
+    def __init__(self, criteria: CriteriaSet, name: str, formulas: dict[tuple[str, int, int], str]) -> None:
         self.criteria = criteria
         self.name = name
+        self.formulas = formulas  # (sheet, row, column) -> formula, for cells whose formula has no value
         self.firm: dict[str, Any] = {}
         self.answers: dict[str, Any] = {}
         self.cells: dict[tuple[str | int, ...], str] = {}
@@ -110,9 +123,12 @@ class _Reader:
         self.seen: dict[str, str] = {}
         self.meta: dict[str, str] = {}
 
-    def where(self, sheet: Worksheet, row: int, column: int) -> str:
+    def where(self, sheet: str, row: int, column: int) -> str:
         letter = "ABCDEFGHIJ"[column - 1]
-        return f"{sheet.title}!{letter}{row}"
+        return f"{sheet}!{letter}{row}"
+
+    def problem(self, where: str, message: Message, question_id: str | None = None, severity: str = "error") -> None:
+        self.problems.append(Problem(where, str(message), question_id, severity, message.in_lang("zh")))
 
     def read(self, workbook: Any) -> None:
         if layout.META_SHEET in workbook.sheetnames:
@@ -121,45 +137,37 @@ class _Reader:
         for sheet in workbook.worksheets:
             if sheet.title in (layout.META_SHEET, layout.LISTS_SHEET):
                 continue
-            for row in range(1, sheet.max_row + 1):
-                self.read_row(sheet, row)
+            for number, row in enumerate(sheet.iter_rows(max_col=_COLUMNS), start=1):
+                if any(cell.value is not None for cell in row):
+                    self.read_row(sheet.title, number, row)
 
-    def read_row(self, sheet: Worksheet, row: int) -> None:
-        key = _clean(sheet.cell(row=row, column=layout.KEY_COLUMN).value)
-        answer = _clean(sheet.cell(row=row, column=layout.ANSWER_COLUMN).value)
+    def read_row(self, sheet: str, number: int, row: Row) -> None:
+        key = _value(row, layout.KEY_COLUMN)
+        answer = _value(row, layout.ANSWER_COLUMN)
         if not isinstance(key, str):
-            if (
-                answer is not None
-                and row > layout.HEADER_ROW
-                and sheet.cell(row=row, column=layout.QUESTION_COLUMN).value
-            ):
-                self.problems.append(
-                    Problem(
-                        self.where(sheet, row, layout.ANSWER_COLUMN),
-                        "an answer in a row without a question code (column A); it is ignored",
-                        severity="warning",
-                    )
-                )
+            if answer is not None and number > layout.HEADER_ROW and _value(row, layout.QUESTION_COLUMN):
+                where = self.where(sheet, number, layout.ANSWER_COLUMN)
+                self.problem(where, say("xlsx_answer_without_code"), severity="warning")
             return
         key = key.upper() if not key.startswith(layout.FIRM_PREFIX) else key
         if not (key.startswith(layout.FIRM_PREFIX) or _QUESTION_ID.match(key)):
             return  # a header or title row
         if key in self.seen:
-            self.problems.append(
-                Problem(
-                    self.where(sheet, row, layout.KEY_COLUMN),
-                    f"{key} appears twice (also at {self.seen[key]}); this row is ignored",
-                    key,
-                )
-            )
+            where = self.where(sheet, number, layout.KEY_COLUMN)
+            self.problem(where, say("xlsx_key_twice", key=key, other=self.seen[key]), key)
             return
-        self.seen[key] = self.where(sheet, row, layout.KEY_COLUMN)
+        self.seen[key] = self.where(sheet, number, layout.KEY_COLUMN)
         if key.startswith(layout.FIRM_PREFIX):
-            self.read_firm(sheet, row, key.removeprefix(layout.FIRM_PREFIX), answer)
-        else:
-            self.read_answer(sheet, row, key, answer)
+            self.read_firm(sheet, number, key.removeprefix(layout.FIRM_PREFIX), answer)
+            return
+        shown = _SHOWN_ID.match(str(_value(row, layout.QUESTION_COLUMN) or ""))
+        if shown and shown.group(1) != key:  # the visible rows were sorted or moved without the hidden column A
+            where = self.where(sheet, number, layout.QUESTION_COLUMN)
+            self.problem(where, say("xlsx_row_moved", shown=shown.group(1), key=key), key)
+            return
+        self.read_answer(sheet, number, key, row)
 
-    def read_firm(self, sheet: Worksheet, row: int, field: str, value: Any) -> None:
+    def read_firm(self, sheet: str, row: int, field: str, value: Any) -> None:
         if field not in layout.FIRM_FIELDS or value is None:
             return
         self.cells[("firm", field)] = self.where(sheet, row, layout.ANSWER_COLUMN)
@@ -175,18 +183,22 @@ class _Reader:
             names = {_norm(t.name.zh): t.id for t in self.criteria.markets}
             names |= {_norm(t.name.en): t.id for t in self.criteria.markets}
             value = [names.get(_norm(p), p.strip()) for p in _SPLIT.split(str(value)) if p.strip()]
-        elif field == "assessment_date" and isinstance(value, dt.datetime):
-            value = value.date()
+        elif field == "assessment_date":
+            value = _date_cell(value)
         elif field in ("name", "credit_code", "assessor"):
             value = str(value)
         self.firm[field] = value
 
-    def read_answer(self, sheet: Worksheet, row: int, qid: str, raw: Any) -> None:
-        note = _clean(sheet.cell(row=row, column=layout.NOTE_COLUMN).value)
-        target = _clean(sheet.cell(row=row, column=layout.TARGET_COLUMN).value)
-        self.cells[("answers", qid)] = f"{self.where(sheet, row, layout.ANSWER_COLUMN)} ({qid})"
-        self.cells[("answers", qid, "target")] = f"{self.where(sheet, row, layout.TARGET_COLUMN)} ({qid})"
-        self.cells[("answers", qid, "note")] = f"{self.where(sheet, row, layout.NOTE_COLUMN)} ({qid})"
+    def read_answer(self, sheet: str, number: int, qid: str, row: Row) -> None:
+        raw, note, target = (_value(row, c) for c in (layout.ANSWER_COLUMN, layout.NOTE_COLUMN, layout.TARGET_COLUMN))
+        self.cells[("answers", qid)] = f"{self.where(sheet, number, layout.ANSWER_COLUMN)} ({qid})"
+        self.cells[("answers", qid, "target")] = f"{self.where(sheet, number, layout.TARGET_COLUMN)} ({qid})"
+        self.cells[("answers", qid, "note")] = f"{self.where(sheet, number, layout.NOTE_COLUMN)} ({qid})"
+        for column, value in ((layout.ANSWER_COLUMN, raw), (layout.NOTE_COLUMN, note), (layout.TARGET_COLUMN, target)):
+            formula = self.formulas.get((sheet, number, column))
+            if value is None and formula is not None:
+                where = f"{self.where(sheet, number, column)} ({qid})"
+                self.problem(where, say("xlsx_formula_without_value", formula=formula[:60]), qid)
         question = self.criteria.questions.get(qid)
         value = None
         if raw is not None:
@@ -208,33 +220,57 @@ class _Reader:
         return f"{self.name}: {format_path(path)}" if path else self.name
 
 
-def _open(data: bytes, name: str) -> Any:
-    if not data.startswith(b"PK\x03\x04"):
-        raise InputFileError(f"Cannot read {name}", [Problem(name, "this is not an .xlsx workbook")])
-    try:
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputFileError(f"Cannot read {name}", [Problem(name, f"the workbook cannot be opened ({exc})")]) from None
+_WRITTEN_DATE = re.compile(r"^(\d{4})\s*[/.年-]\s*(\d{1,2})\s*[/.月-]\s*(\d{1,2})\s*日?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (its serial numbers count from here, past its 1900 leap bug)
+
+
+def _date_cell(value: Any) -> Any:
+    """A date cell, a date typed as text (2026/9/15, 2026年9月15日) or a date left as Excel's serial number."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, int) and not isinstance(value, bool) and 30_000 <= value <= 80_000:  # 1982 to 2119
+        return _EXCEL_EPOCH + dt.timedelta(days=value)
+    if isinstance(value, str) and (written := _WRITTEN_DATE.match(value)):
+        try:
+            return dt.date(*(int(part) for part in written.groups()))
+        except ValueError:
+            pass  # no such day: the response model says so
+    return value if isinstance(value, dt.date | str) else str(value)
+
+
+def _formulas(data: bytes, name: str) -> dict[tuple[str, int, int], str]:
+    """Formulas in the answer, note and target columns: one never calculated (written by a script) has no value."""
+    found: dict[tuple[str, int, int], str] = {}
+    with reading_workbook(data, name, formulas=True) as workbook:
+        for sheet in workbook.worksheets:
+            rows = sheet.iter_rows(min_col=layout.ANSWER_COLUMN, max_col=_COLUMNS)
+            for number, row in enumerate(rows, start=1):
+                for column, cell in enumerate(row, start=layout.ANSWER_COLUMN):
+                    if cell.data_type == "f":
+                        found[(sheet.title, number, column)] = str(getattr(cell.value, "text", cell.value))
+    return found
 
 
 def read_xlsx_response(path: Path, criteria: CriteriaSet) -> ValidatedResponse:
     """The validated response in a filled questionnaire workbook, or every problem by sheet and cell."""
     name = path.name
-    reader = _Reader(criteria, name)
-    reader.read(_open(read_bytes(path, name=name), name))
+    data = read_bytes(path, name=name)
+    reader = _Reader(criteria, name, _formulas(data, name))
+    with reading_workbook(data, name) as workbook:
+        reader.read(workbook)
     status = reader.firm.pop("__status", "final")
-    data: dict[str, Any] = {"status": status, "firm": reader.firm, "answers": reader.answers}
+    data_read: dict[str, Any] = {"status": status, "firm": reader.firm, "answers": reader.answers}
     if "criteria" in reader.meta:
-        data["criteria"] = reader.meta["criteria"]
+        data_read["criteria"] = reader.meta["criteria"]
     errors = [p for p in reader.problems if p.severity == "error"]
+    summary = say("has_problems", name=name)
     try:
-        response = Response.model_validate(data)
+        response = Response.model_validate(data_read)
     except ValidationError as exc:
-        raise ResponseError(
-            f"{name} has problems", errors + problems_from(exc, name, {}, locator=reader.locate)
-        ) from None
+        found = errors + problems_from(exc, name, {}, locator=reader.locate)
+        raise ResponseError(str(summary), found, summary.in_lang("zh")) from None
     if errors:
-        raise ResponseError(f"{name} has problems", errors)
+        raise ResponseError(str(summary), errors, summary.in_lang("zh"))
     validated = validate_response(criteria, response, reader.locate, source=name)
     warnings = tuple(p for p in reader.problems if p.severity == "warning")
     return validated.model_copy(update={"warnings": validated.warnings + warnings})

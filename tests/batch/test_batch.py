@@ -526,3 +526,22 @@ def test_a_firm_given_twice_is_pointed_out(tmp_path: Path) -> None:
         result.stderr.split()
     )
     assert "另一家公司 is given" not in result.stderr
+
+
+def test_xlsx_tables_read_percent_cells_as_shown_and_a_broken_one_is_listed(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    sheet.append([*GOOD_ROW[:8], 0.02, *GOOD_ROW[9:]])  # B-01, a return rate typed as 2% in the sheet
+    sheet.cell(row=2, column=HEADER.index("B-01") + 1).number_format = "0%"
+    table = tmp_path / "firms.xlsx"
+    workbook.save(table)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(table.read_bytes()[:-200])  # cut short: not a readable zip any more
+    summary = run_batch([table, broken], mini_options(tmp_path / "out"))
+    assert (summary.scored, summary.failed_inputs) == (1, 1)
+    [result] = [json.loads(line)["result"] for line in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert next(q for q in result["questions"] if q["id"] == "B-01")["answer"] == 2
+    [error] = read_csv(tmp_path / "out" / "errors.csv")
+    assert error["input"].endswith("broken.xlsx") and "not a readable Excel workbook" in error["problem"]

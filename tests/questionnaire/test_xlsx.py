@@ -201,3 +201,86 @@ def test_a_workbook_saved_by_a_spreadsheet_program_reads_back(default_criteria: 
     )
     back = read_response(resaved / "filled.xlsx", default_criteria)
     assert back.answers == seed.answers
+
+
+def test_broken_and_hostile_workbooks_are_refused_with_a_message(default_criteria: CriteriaSet, tmp_path: Path) -> None:
+    import zipfile
+
+    from assess.errors import InputFileError
+
+    seed = load_response(SEEDS / "hongyi-auto.yaml", default_criteria)
+    good = save(fill(default_criteria, seed, "en"), tmp_path / "good.xlsx")
+    with zipfile.ZipFile(good) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    sheet_part = next(name for name in parts if name.startswith("xl/worksheets/sheet"))
+    cut = tmp_path / "cut.xlsx"  # a sheet's XML cut off half way: openpyxl fails while streaming its rows
+    with zipfile.ZipFile(cut, "w") as broken:
+        for name, data in parts.items():
+            broken.writestr(name, data[: len(data) // 2] if name == sheet_part else data)
+    with pytest.raises(InputFileError) as info:
+        read_response(cut, default_criteria)
+    assert info.value.summary == "Cannot read cut.xlsx"
+    assert [p.message for p in info.value.problems] == ["not a readable Excel workbook (ParseError)"]
+    old = tmp_path / "old.xlsx"
+    old.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(600))
+    with pytest.raises(InputFileError, match=r"old \.xls"):
+        read_response(old, default_criteria)
+
+
+def test_a_cell_far_down_costs_no_memory(default_criteria: CriteriaSet, tmp_path: Path) -> None:
+    """A cell at the last row Excel allows (1,048,576) used to make a million cells per sheet."""
+    import resource
+
+    seed = load_response(SEEDS / "hongyi-auto.yaml", default_criteria)
+    workbook = fill(default_criteria, seed, "en")
+    for sheet in workbook.worksheets:
+        sheet.cell(row=1_048_576, column=1, value="x")
+    path = save(workbook, tmp_path / "far.xlsx")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    back = read_response(path, default_criteria)
+    assert back.answers == seed.answers
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100
+
+
+def test_cells_are_read_as_the_sheet_shows_them(default_criteria: CriteriaSet, tmp_path: Path) -> None:
+    seed = load_response(SEEDS / "hongyi-auto.yaml", default_criteria)
+    workbook = fill(default_criteria, seed, "en")
+    rows = rows_by_key(workbook)
+    sheet, row = rows["EP-02"]  # a percentage typed as 2% is stored as 0.02 with a % format
+    cell = sheet.cell(row=row, column=layout.ANSWER_COLUMN, value=0.02)
+    cell.number_format = "0%"
+    sheet, row = rows["firm.assessment_date"]  # a date left as Excel's serial number
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value=46280)
+    sheet, row = rows["QM-02"]  # "2 — documented" from the drop-down is level 2
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value="2 — documented")
+    back = read_response(save(workbook, tmp_path / "shown.xlsx"), default_criteria)
+    assert back.answers["EP-02"].value == 2
+    assert back.firm.assessment_date == dt.date(2026, 9, 15)
+    assert back.answers["QM-02"].value == 2
+    sheet, row = rows["QM-02"]  # but a range is not a level
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value="2-3")
+    with pytest.raises(ResponseError) as info:
+        read_response(save(workbook, tmp_path / "range.xlsx"), default_criteria)
+    assert any(p.question_id == "QM-02" and "2-3" in p.message for p in info.value.problems)
+
+
+def test_sorted_rows_and_uncalculated_formulas_are_reported(default_criteria: CriteriaSet, tmp_path: Path) -> None:
+    seed = load_response(SEEDS / "hongyi-auto.yaml", default_criteria)
+    workbook = fill(default_criteria, seed, "zh")
+    rows = rows_by_key(workbook)
+    sheet, first = rows["QM-02"]
+    _, second = rows["QM-03"]
+    for column in range(layout.QUESTION_COLUMN, layout.TARGET_COLUMN + 1):  # sorted without the hidden column A
+        upper, lower = sheet.cell(row=first, column=column), sheet.cell(row=second, column=column)
+        upper.value, lower.value = lower.value, upper.value
+    sheet, row = rows["TR-01"]
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value="=1+2")  # written by a script: no value calculated
+    with pytest.raises(ResponseError) as info:
+        read_response(save(workbook, tmp_path / "sorted.xlsx"), default_criteria)
+    shown = {(p.question_id, p.location): p.message_in("zh") for p in info.value.problems}
+    qm = rows["QM-02"][0].title
+    assert "B 列显示的是 QM-03，但隐藏的 A 列编号是 QM-02" in shown[("QM-02", f"{qm}!B{first}")]
+    assert "B 列显示的是 QM-02，但隐藏的 A 列编号是 QM-03" in shown[("QM-03", f"{qm}!B{second}")]
+    tr = rows["TR-01"][0].title
+    assert "公式 =1+2 没有计算结果" in shown[("TR-01", f"{tr}!D{row} (TR-01)")]
