@@ -14,6 +14,7 @@ from typing import Any
 from assess.errors import UserError
 from assess.messages import said_error, say
 from assess.models.answers import ValidatedResponse
+from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
 from assess.paths import data_dir
@@ -152,7 +153,7 @@ def write_questionnaire(
 
 
 def import_submissions(
-    export: Path | str, folder: Path | str, criteria_dir: Path | None = None
+    export: Path | str, folder: Path | str, criteria_dir: Path | None = None, lang: Lang = "en"
 ) -> list[tuple[Path, UserError | None]]:
     """One response file per submission of a KoboToolbox/ODK export, each checked against the criteria."""
     from assess.files import write_atomic
@@ -161,7 +162,7 @@ def import_submissions(
 
     criteria = load_criteria(criteria_dir)
     written: list[tuple[Path, UserError | None]] = []
-    for submission in read_submissions(Path(export), criteria):
+    for submission in read_submissions(Path(export), criteria, lang):
         path = Path(folder) / submission_file_name(submission)
         write_atomic(path, response_yaml(submission.data).encode("utf-8"))
         try:

@@ -30,6 +30,8 @@ class Message:
 
     def in_lang(self, lang: Lang) -> str:
         """The text in `lang`; with a count of 1, the message's `<key>_one` form where there is one ("1 firm")."""
+        if _READING_CATALOGUE:  # a problem met while reading the catalogue itself: said plainly
+            return f"{self.key} {dict(self.values)}"
         catalogue = messages()
         template = catalogue.get(self.key)
         if template is None:
@@ -66,12 +68,21 @@ def _shown(value: Any, lang: Lang) -> str:
     return str(value)
 
 
+_READING_CATALOGUE: list[bool] = []  # non-empty while messages.yaml is read: its own problems cannot use it
+
+
 @lru_cache(maxsize=1)
 def messages() -> dict[str, Text]:
-    """The catalogue, read once per process."""
+    """The catalogue, read once per process; a broken catalogue is a bug of assess, named with its line."""
     path = data_dir("templates") / "messages.yaml"  # our own file: read directly (the safe reader reports with us)
-    data, _ = load_yaml(path.read_text(encoding="utf-8"), path.name)
-    return {str(key): Text.model_validate(value) for key, value in data.items()}
+    _READING_CATALOGUE.append(True)
+    try:
+        data, _ = load_yaml(path.read_text(encoding="utf-8"), path.name)
+        return {str(key): Text.model_validate(value) for key, value in data.items()}
+    except (UserError, ValueError) as exc:
+        raise InternalError(f"templates/messages.yaml is broken: {exc}") from None
+    finally:
+        _READING_CATALOGUE.pop()
 
 
 def said_error(summary: Message, problems: Sequence[tuple[str, Message]], kind: type[E] = UserError) -> E:  # type: ignore[assignment]

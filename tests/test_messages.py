@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 
 from assess.errors import InternalError
 from assess.messages import messages, say
+from assess.paths import data_dir
 
 
 def _fields(template: str) -> set[str]:
@@ -38,3 +40,25 @@ def test_a_count_of_one_takes_the_singular_where_the_catalogue_has_it() -> None:
     assert say("batch_scored", count=2).in_lang("en") == "2 firms scored"
     assert say("batch_scored", count=1).in_lang("zh") == "已评分 1 家企业"
     assert say("batch_unchanged", count=1).in_lang("en") == "1 unchanged"  # no singular form: the one message
+
+
+def test_the_catalogue_has_each_key_once_and_a_broken_one_is_named_not_a_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from assess import messages as catalogue
+
+    text = (data_dir("templates") / "messages.yaml").read_text(encoding="utf-8")
+    keys = [line.split(":", 1)[0] for line in text.splitlines() if line and not line.startswith((" ", "#"))]
+    assert len(keys) == len(set(keys))
+    broken = tmp_path / "templates"
+    shutil.copytree(data_dir("templates"), broken)
+    (broken / "messages.yaml").write_text(text + "cannot_read: {zh: 再次, en: again}\n", encoding="utf-8")
+    monkeypatch.setattr(catalogue, "data_dir", lambda name: tmp_path / name)
+    catalogue.messages.cache_clear()
+    try:
+        with pytest.raises(InternalError, match=r"(?s)messages\.yaml is broken.*yaml_key_twice.*cannot_read"):
+            catalogue.messages()
+    finally:
+        catalogue.messages.cache_clear()

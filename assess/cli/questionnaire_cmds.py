@@ -13,6 +13,7 @@ from assess import api
 from assess.cli.console import out
 from assess.cli.errors import print_problems, report_user_error, user_errors
 from assess.errors import UserError
+from assess.models.common import Lang
 
 
 class FormatOption(StrEnum):
@@ -21,6 +22,11 @@ class FormatOption(StrEnum):
     json_schema = "json-schema"
     xlsform = "xlsform"
     html = "html"
+
+
+class MessageLang(StrEnum):
+    zh = "zh"
+    en = "en"
 
 
 class ModeOption(StrEnum):
@@ -51,17 +57,19 @@ def import_submissions(
     file: Annotated[Path, typer.Argument(help="A KoboToolbox/ODK submissions export (CSV or XLSX).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for one response file per firm.")],
     criteria: CriteriaOpt = None,
+    lang: Annotated[MessageLang, typer.Option("--lang", help="Language of the problems found.")] = MessageLang.en,
 ) -> None:
     """Turn a survey-platform export into one response file per firm, and check each."""
-    with user_errors():
-        written = api.import_submissions(file, output, criteria)
+    said: Lang = "zh" if lang is MessageLang.zh else "en"
+    with user_errors(said):
+        written = api.import_submissions(file, output, criteria, said)
     failed = 0
     for path, problem in written:
         if problem is None:
             out.print(f"[green]✓[/green] {escape(str(path))}")
         else:
             failed += 1
-            report_user_error(problem)
+            report_user_error(problem, said)
     out.print(f"{len(written)} responses written to {escape(str(output))}")
     if failed:
         raise typer.Exit(1)
@@ -90,7 +98,7 @@ def fill(
     from assess.questionnaire.interactive import load_partial
     from assess.questionnaire.response_writer import save_response
 
-    with user_errors():
+    with user_errors("zh" if lang is ModeOption.zh else "en"):
         criteria_set = api.load_criteria(criteria)
         source = resume or (output if output.exists() else None)
         data: dict[str, Any] | None = load_partial(source) if source else None

@@ -23,7 +23,7 @@ from typing import Any, Literal, Protocol
 from pydantic import ValidationError
 
 from assess.errors import InputFileError, Problem, UserError
-from assess.messages import say
+from assess.messages import said_error, say
 from assess.models.answers import Answer
 from assess.models.common import LANGS, Lang, Text
 from assess.models.credit_code import credit_code_problem
@@ -190,7 +190,9 @@ def _normalised(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         if result.get(key) is None:
             result[key] = {}
         if not isinstance(result[key], dict):
-            raise InputFileError(f"Cannot resume {source}", [Problem(f"{source}: {key}", "expected a mapping")])
+            raise said_error(
+                say("cannot_resume", name=source), [(f"{source}: {key}", say("expected_mapping"))], InputFileError
+            )
     result["answers"] = {str(k): v for k, v in result["answers"].items()}
     result.setdefault("status", "draft")
     return result
@@ -205,9 +207,7 @@ def load_partial(path: Path) -> dict[str, Any]:
     name = path.name
     data, _ = load_yaml(read_text(path, name), name)
     if not isinstance(data, dict):
-        raise InputFileError(
-            f"{name} is not a response", [Problem(name, "expected a mapping with 'firm' and 'answers' at the top")]
-        )
+        raise said_error(say("not_a_response", name=name), [(name, say("response_shape"))], InputFileError)
     return _normalised(data, name)
 
 
@@ -233,10 +233,8 @@ def fill(
     if state.get("criteria") is None:
         state["criteria"] = criteria.id
     if state["criteria"] != criteria.id:
-        raise UserError(
-            f"This response is for criteria set '{state['criteria']}', not '{criteria.id}'",
-            [Problem("criteria", "resume it with the criteria set it was started with")],
-        )
+        found = say("response_for_other_criteria", found=state["criteria"], expected=criteria.id)
+        raise said_error(found, [("criteria", say("resume_with_same_criteria"))])
     session = _Session(criteria, state, io, lang, save, today or dt.date.today())
     session.run()
     return session.data
@@ -353,7 +351,11 @@ class _Session:
         return {qid: answer for qid, answer in typed.items() if answer is not None}
 
     def _firm_model(self) -> FirmProfile:
-        return FirmProfile.model_validate({k: self.firm[k] for k in FIRM_FIELDS if k in self.firm})
+        """The profile as the model takes it (called once the fields are known good): a file may write
+        `2026/12/06` or a date with a time, which only the field parser turns into a date."""
+        return FirmProfile.model_validate(
+            {k: self._parse_field(k, self.firm[k]) for k in FIRM_FIELDS if k in self.firm}
+        )
 
     def _applicable(self, typed: Mapping[str, Answer]) -> list[str]:
         return [qid for qid, applies in applicability(self.criteria, self._firm_model(), typed).items() if applies]

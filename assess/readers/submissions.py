@@ -426,14 +426,16 @@ def check_row(layout: TableLayout, number: int, cells: list[Any], criteria: Crit
     return TableRow(number, {**data, "status": status}, found, validated)
 
 
-def iter_table_rows(path: Path, criteria: CriteriaSet, column_map: dict[str, str] | None = None) -> Iterator[TableRow]:
-    """Each firm row of a table (CSV or XLSX), checked."""
+def iter_table_rows(
+    path: Path, criteria: CriteriaSet, column_map: dict[str, str] | None = None, lang: Lang = "en"
+) -> Iterator[TableRow]:
+    """Each firm row of a table (CSV or XLSX), checked (rows located in `lang`)."""
     layout, rows = read_table(path, criteria, column_map)
     for number, cells in rows:
-        yield check_row(layout, number, cells, criteria)
+        yield check_row(layout, number, cells, criteria, lang)
 
 
-def read_submissions(path: Path, criteria: CriteriaSet) -> list[Submission]:
+def read_submissions(path: Path, criteria: CriteriaSet, lang: Lang = "en") -> list[Submission]:
     """Every submission of a Kobo / ODK export (CSV or XLSX), as checked response data.
 
     Raises InputFileError when the file cannot be read or lacks the form's columns, and
@@ -443,14 +445,15 @@ def read_submissions(path: Path, criteria: CriteriaSet) -> list[Submission]:
     submissions: list[Submission] = []
     problems: list[Problem] = []
     bad_rows = 0
-    for row in iter_table_rows(path, criteria):
+    for row in iter_table_rows(path, criteria, lang=lang):
         if row.problems:
             problems.extend(row.problems)
             bad_rows += 1
             continue
         submissions.append(Submission(row=row.row, firm_name=row.data["firm"]["name"], data=row.data))
     if problems:
-        raise ResponseError(f"{name}: {bad_rows} submission(s) do not fit criteria set {criteria.id}", problems)
+        summary = say("submissions_do_not_fit", name=name, count=bad_rows, criteria=criteria.id)
+        raise ResponseError(str(summary), problems, summary.in_lang("zh"))
     return submissions
 
 

@@ -42,3 +42,14 @@ def test_bad_export_row_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import-submissions", str(export), "-o", str(tmp_path / "out"), "-c", str(MINI)])
     assert result.exit_code == 1
     assert "export.csv row 2" in result.stderr and "A-01" in result.stderr
+    assert "1 submission does not fit criteria set mini" in result.stderr
+
+
+def test_bad_export_rows_are_named_in_chinese_with_lang_zh(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(HEADER + "\n1;x;Gamma;crafts;eu;2026-11-01;9;some;yes;2;x;2;no\n", encoding="utf-8")
+    command = ["import-submissions", str(export), "-o", str(tmp_path / "out"), "-c", str(MINI), "--lang", "zh"]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1
+    assert "export.csv：1 份提交不符合评价标准 mini" in result.stderr
+    assert "export.csv 第 2 行" in result.stderr and "“9”不是可选答案" in result.stderr

@@ -442,3 +442,22 @@ def test_a_target_level_is_typed_after_the_level(tmp_path: Path, mini: CriteriaS
     assert "target must be a level from 0 to 4" in io.text
     assert data["answers"]["A-01"] == {"value": 2, "target": 4}
     assert "(2>3 also sets a target level)" in io.text
+
+
+@pytest.mark.parametrize("written", ["2026/11/01", dt.datetime(2026, 11, 1, 10, 0)])
+def test_resume_takes_dates_written_with_slashes_or_a_time(tmp_path: Path, mini: CriteriaSet, written: object) -> None:
+    data: dict[str, Any] = {
+        "criteria": "mini",
+        "firm": {**FIRM_DICT, "assessment_date": written},
+        "answers": {"A-01": 3, "A-02": "some"},
+    }
+    result, io, _ = run(mini, ["q"], tmp_path / "firm.yaml", data=data)
+    assert "Resuming: 2 of 8 answered" in io.text and "Firm profile" not in io.text
+    assert result["firm"]["assessment_date"] == TODAY
+
+
+def test_resume_problems_are_said_in_chinese_too(mini: CriteriaSet) -> None:
+    with pytest.raises(UserError) as info:
+        fill(mini, {"criteria": "other", "firm": {}, "answers": {}}, ScriptIO(), "zh", lambda d: None)
+    assert info.value.summary_in("zh") == "此回答属于评价标准“other”，而不是“mini”"
+    assert [p.message_in("zh") for p in info.value.problems] == ["请使用开始填写时的评价标准继续"]
