@@ -262,7 +262,7 @@ def test_bad_values_name_row_column_and_question(
     with pytest.raises(ResponseError) as caught:
         read_submissions(write_csv(tmp_path / "export.csv", header, rows), default_criteria)
     error = caught.value
-    assert "2 submission(s)" in error.summary
+    assert "2 submissions do not fit" in error.summary
     by_place = {p.location: p for p in error.problems}
     level = by_place["export.csv row 2, column theme-tbt/TBT-01"]
     assert level.question_id == "TBT-01"
