@@ -37,6 +37,7 @@ NA_WORDS = {"n/a", "na", "n.a.", "not applicable", "不适用", "无关"}
 YES_WORDS = {"yes", "y", "true", "是", "有", "1"}
 NO_WORDS = {"no", "n", "false", "否", "无", "没有", "0"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 class InvalidAnswerError(MessageError):
@@ -90,7 +91,11 @@ def _as_number(value: Any) -> float:
     if isinstance(value, bool):
         raise InvalidAnswerError(say("not_a_number_but_yes_no"))
     if isinstance(value, str):
-        text = value.replace(",", "").removesuffix("%").strip()
+        text = value.removesuffix("%").strip()
+        if "," in text:  # 1,200 groups thousands; 0,5 is a decimal comma, which would silently read as 5
+            if not _GROUPED_NUMBER.match(text):
+                raise InvalidAnswerError(say("decimal_comma", value=repr(value)))
+            text = text.replace(",", "")
         if not _NUMBER.match(text):
             raise InvalidAnswerError(say("not_a_number", value=repr(value)))
         number = float(text)  # "1e400" reads as infinity, refused below

@@ -179,3 +179,33 @@ def test_an_answer_keeps_what_the_model_before_it_guaranteed() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         answer.value = 3  # type: ignore[misc]
     assert Answer(value=("a", "b")) == Answer(value=("a", "b"))
+
+
+def test_a_decimal_comma_is_refused_not_read_as_a_bigger_number(mini: CriteriaSet) -> None:
+    from assess.validation import InvalidAnswerError
+
+    assert parse_value(mini.questions["B-01"], "0,050.5") == 50.5  # a comma grouping thousands
+    for written in ("0,5", "1,20", "12,3456"):
+        with pytest.raises(InvalidAnswerError, match="write decimals with a point"):
+            parse_value(mini.questions["B-01"], written)
+
+
+def test_what_pydantic_would_quietly_convert_is_refused_or_read_as_meant() -> None:
+    import datetime as dt
+
+    from pydantic import ValidationError
+
+    from assess.models.response import Response
+    from tests.conftest import firm
+
+    def response(answers: dict[str, object], **profile: object) -> Response:
+        return Response.model_validate({"firm": {**firm(), **profile}, "answers": answers})
+
+    with pytest.raises(ValidationError, match="answered twice"):
+        response({"A-01": 3, "A-01 ": 2})  # ids differing only by spaces would overwrite each other
+    with pytest.raises(ValidationError, match="not yes/no"):
+        response({"A-01": {"value": 2, "target": True}})  # would be target 1
+    for number in (0, 46280, "20261101"):
+        with pytest.raises(ValidationError, match="is a number, not a date"):
+            response({}, assessment_date=number)  # would be Unix seconds
+    assert response({}, assessment_date=dt.datetime(2026, 11, 1, 10, 30)).firm.assessment_date == dt.date(2026, 11, 1)

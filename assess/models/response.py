@@ -11,6 +11,7 @@ import unicodedata
 from typing import Annotated, Any, Literal, NotRequired, cast
 
 from pydantic import (
+    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
@@ -22,7 +23,7 @@ from pydantic import (
 from pydantic_core import CoreSchema
 from typing_extensions import TypedDict
 
-from assess.messages import MessageError
+from assess.messages import MessageError, say
 from assess.models.common import Identifier, NonEmptyStr, StrictModel
 from assess.models.credit_code import credit_code_problem
 
@@ -72,6 +73,18 @@ class FirmProfile(StrictModel):
                 raise MessageError(problem)
         return value
 
+    @field_validator("assessment_date", mode="before")
+    @classmethod
+    def _a_written_date(cls, value: Any) -> Any:
+        """A date, also with a time of day (which is dropped); never a number (pydantic would read Unix seconds)."""
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if (isinstance(value, int | float) and not isinstance(value, bool)) or (
+            isinstance(value, str) and value.strip().isdigit()
+        ):
+            raise MessageError(say("date_not_a_number", value=value))
+        return value
+
     @field_validator("markets", mode="before")
     @classmethod
     def _one_market_as_list(cls, value: Any) -> Any:
@@ -81,6 +94,13 @@ class FirmProfile(StrictModel):
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
+
+
+def _not_yes_no(value: Any) -> Any:
+    """A target level is a number; pydantic would read `true` as 1."""
+    if isinstance(value, bool):
+        raise MessageError(say("not_a_number_but_yes_no"))
+    return value
 
 
 @with_config(ConfigDict(extra="forbid", str_strip_whitespace=True))
@@ -93,7 +113,7 @@ class AnswerEntry(TypedDict):
 
     value: NotRequired[RawValue]
     note: NotRequired[Annotated[str | None, Field(max_length=5000)]]
-    target: NotRequired[Annotated[float, Field(allow_inf_nan=False)] | None]
+    target: NotRequired[Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_not_yes_no)] | None]
 
 
 class Response(StrictModel):
@@ -109,9 +129,13 @@ class Response(StrictModel):
     def _bare_values(cls, data: Any) -> Any:
         """`TR-01: 3` is short for `TR-01: {value: 3}`."""
         if isinstance(data, dict) and isinstance(data.get("answers"), dict):
-            answers = {
-                str(key): value if isinstance(value, dict) else {"value": value}
-                for key, value in data["answers"].items()
-            }
+            answers: dict[str, Any] = {}
+            written: dict[str, str] = {}
+            for key, value in data["answers"].items():
+                id_ = str(key).strip()  # ids are read without their spaces: `BR-03 ` is BR-03
+                if id_ in answers:  # the safe loader refuses exact twins; these differ only by spaces
+                    raise MessageError(say("answer_given_twice", id=id_, first=repr(written[id_]), second=repr(key)))
+                answers[id_] = value if isinstance(value, dict) else {"value": value}
+                written[id_] = str(key)
             data = {**data, "answers": answers}
         return data
