@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from assess.errors import UserError
+from assess.errors import Problem, UserError
 from assess.messages import said_error, say
 from assess.models.answers import ValidatedResponse
 from assess.models.common import Lang
@@ -152,24 +152,34 @@ def write_questionnaire(
     return Path(output)
 
 
+class ImportedFile(NamedTuple):
+    """A response file written from one submission: its problems if it does not fit, else its warnings."""
+
+    path: Path
+    error: UserError | None
+    warnings: tuple[Problem, ...] = ()
+
+
 def import_submissions(
     export: Path | str, folder: Path | str, criteria_dir: Path | None = None, lang: Lang = "en"
-) -> list[tuple[Path, UserError | None]]:
-    """One response file per submission of a KoboToolbox/ODK export, each checked against the criteria."""
+) -> list[ImportedFile]:
+    """One response file per submission of a KoboToolbox/ODK export, each checked against the criteria.
+
+    A submission missing required answers is written as a draft, with a warning for each.
+    """
     from assess.files import write_atomic
     from assess.questionnaire.response_writer import response_yaml
     from assess.readers.submissions import read_submissions, submission_file_name
 
     criteria = load_criteria(criteria_dir)
-    written: list[tuple[Path, UserError | None]] = []
+    written: list[ImportedFile] = []
     for submission in read_submissions(Path(export), criteria, lang):
         path = Path(folder) / submission_file_name(submission)
         write_atomic(path, response_yaml(submission.data).encode("utf-8"))
         try:
-            load_response(path, criteria)
-            written.append((path, None))
+            written.append(ImportedFile(path, None, load_response(path, criteria).warnings))
         except UserError as exc:
-            written.append((path, exc))
+            written.append(ImportedFile(path, exc))
     return written
 
 

@@ -82,6 +82,9 @@ class BatchSummary:
     report_errors: int = 0
     previous_matched: int | None = None  # firms found in the previous results (None: no --previous)
     duplicates: list[tuple[str, list[str]]] = field(default_factory=list)  # a firm given more than once: its inputs
+    missing_columns: list[tuple[str, list[str]]] = field(
+        default_factory=list
+    )  # a table's question ids without a column
     outdir: Path = Path()
     errors: list[ErrorRow] = field(default_factory=list)
 
@@ -355,6 +358,16 @@ def _run_locked(
     summary.scoring_seconds = time.perf_counter() - started
     errors += scoring_errors
     summary.failed_inputs = len({e.input for e in errors})
+    summary.missing_columns = _missing_columns(items, criteria)
+    notes = [  # listed in errors.csv, where a consultant looks after a run, though no input failed
+        ErrorRow(
+            table,
+            "",
+            "",
+            say("warning_note", note=say("table_lacks_questions", ids=ids, count=len(ids))).in_lang(options.lang),
+        )
+        for table, ids in summary.missing_columns
+    ]
     rows = rank_rows(rows)
     summary.duplicates = _duplicates(rows)
     if previous is not None:
@@ -364,15 +377,22 @@ def _run_locked(
     stats = cohort_stats(rows, theme_ids)
     summary.scored = len(rows)
     with_change = previous is not None
-    _write_tables(options.outdir, rows, errors, theme_ids, with_change)  # early: nothing lost if reports fail
+    _write_tables(options.outdir, rows, errors + notes, theme_ids, with_change)  # early: nothing lost if reports fail
     if options.pdf and rows:
         started = time.perf_counter()
         rows = _render_reports(items, rows, criteria, stats, options, jobs, progress, summary)
         summary.reports_seconds = time.perf_counter() - started
         errors += summary.errors
-        _write_tables(options.outdir, rows, errors, theme_ids, with_change)
+        _write_tables(options.outdir, rows, errors + notes, theme_ids, with_change)
     summary.errors = errors
     return summary
+
+
+def _missing_columns(items: list[BatchItem], criteria: CriteriaSet) -> list[tuple[str, list[str]]]:
+    """Each table of firms with questions it has no column for (a survey export with a question left out)."""
+    tables = {str(item.path): item.layout for item in items if item.layout is not None}
+    found = [(table, layout.missing_questions(criteria)) for table, layout in tables.items()]
+    return [(table, ids) for table, ids in found if ids]
 
 
 def _duplicates(rows: list[FirmRow]) -> list[tuple[str, list[str]]]:

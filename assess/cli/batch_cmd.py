@@ -72,6 +72,9 @@ def print_summary(summary: BatchSummary, lang: Lang = "en") -> None:
     for firm, inputs in summary.duplicates:
         twice = say("firm_given_twice", firm=firm, count=len(inputs), inputs=", ".join(inputs)).in_lang(lang)
         err.print(f"  [yellow]{escape(say('warning').in_lang(lang))}[/yellow] {escape(twice)}")
+    for table, ids in summary.missing_columns:
+        lacking = say("table_lacks_questions", ids=ids, count=len(ids)).in_lang(lang)
+        err.print(f"  [yellow]{escape(say('warning').in_lang(lang))}[/yellow] {escape(table)}: {escape(lacking)}")
     if summary.previous_matched is not None:
         found = say("previous_matched", count=summary.previous_matched, total=summary.scored).in_lang(lang)
         if summary.previous_matched == 0 and summary.scored:

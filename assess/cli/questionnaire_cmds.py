@@ -64,9 +64,10 @@ def import_submissions(
     with user_errors(said):
         written = api.import_submissions(file, output, criteria, said)
     failed = 0
-    for path, problem in written:
+    for path, problem, warnings in written:
         if problem is None:
             out.print(f"[green]✓[/green] {escape(str(path))}")
+            print_problems(list(warnings), lang=said)  # a draft says which required answers it lacks
         else:
             failed += 1
             report_user_error(problem, said)

@@ -34,6 +34,7 @@ from assess.models.criteria import (
     MultiChoiceQuestion,
     NumberQuestion,
     Question,
+    TextQuestion,
     YesNoQuestion,
 )
 from assess.models.response import Response
@@ -398,6 +399,15 @@ class TableLayout:
 
     name: str
     columns: dict[str, tuple[int, str]]
+
+    def missing_questions(self, criteria: CriteriaSet) -> list[str]:
+        """Scored questions the table has no column for: every firm in it is scored as not having answered them.
+
+        Free-text questions earn no points, so a table may leave them out.
+        """
+        return [
+            qid for qid, q in criteria.questions.items() if qid not in self.columns and not isinstance(q, TextQuestion)
+        ]
 
 
 def read_table(

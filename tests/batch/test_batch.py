@@ -545,3 +545,20 @@ def test_xlsx_tables_read_percent_cells_as_shown_and_a_broken_one_is_listed(tmp_
     assert next(q for q in result["questions"] if q["id"] == "B-01")["answer"] == 2
     [error] = read_csv(tmp_path / "out" / "errors.csv")
     assert error["input"].endswith("broken.xlsx") and "not a readable Excel workbook" in error["problem"]
+
+
+def test_a_table_without_a_question_column_is_said_not_silently_scored_as_unanswered(tmp_path: Path) -> None:
+    without_b01 = [h for h in HEADER if h != "B-01"]
+    row = [cell for header, cell in zip(HEADER, GOOD_ROW, strict=True) if header != "B-01"]
+    table = write_table(tmp_path / "firms.csv", [row], header=without_b01)
+    summary = run_batch([table], mini_options(tmp_path / "out"))
+    assert (summary.scored, summary.failed_inputs, summary.ok) == (1, 0, True)
+    assert summary.missing_columns == [(str(table), ["B-01"])]  # not A-04, free text, never in HEADER
+    [note] = read_csv(tmp_path / "out" / "errors.csv")
+    assert note["problem"] == (
+        "warning: the table has no column for B-01; every firm in it is scored as not having answered it"
+    )
+    result = runner.invoke(
+        app, ["batch", str(table), "-o", str(tmp_path / "zh"), "--no-pdf", "-c", str(MINI), "--lang", "zh"]
+    )
+    assert "表格中没有 B-01 的列" in result.stderr

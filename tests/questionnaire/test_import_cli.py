@@ -53,3 +53,13 @@ def test_bad_export_rows_are_named_in_chinese_with_lang_zh(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "export.csv：1 份提交不符合评价标准 mini" in result.stderr
     assert "export.csv 第 2 行" in result.stderr and "“9”不是可选答案" in result.stderr
+
+
+def test_a_submission_missing_required_answers_is_written_as_a_draft_and_says_so(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(HEADER + "\n1;x;Gamma;crafts;eu;2026-11-01;3;some;yes;2;x;;no\n", encoding="utf-8")
+    result = runner.invoke(app, ["import-submissions", str(export), "-o", str(tmp_path / "out"), "-c", str(MINI)])
+    assert result.exit_code == 0, result.output
+    assert "B-03: required answer missing (draft)" in result.stderr
+    [written] = (tmp_path / "out").iterdir()
+    assert yaml.safe_load(written.read_text(encoding="utf-8"))["status"] == "draft"
