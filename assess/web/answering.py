@@ -7,8 +7,8 @@ the scoring will read.  Applicability is recomputed with `assess.scoring.applica
 
 from __future__ import annotations
 
-import hashlib
-import json
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from assess.messages import MessageError, say
+from assess.messages import Message, say
 from assess.models.answers import Answer
 from assess.models.common import Text
 from assess.models.criteria import (
@@ -31,15 +31,46 @@ from assess.models.response import FirmProfile
 from assess.readers.locations import error_text
 from assess.scoring.applicability import applicability
 from assess.validation import InvalidAnswerError, is_na, parse_value
-from assess.web.storage import StoredAnswer, StoredValue
+from assess.web.rendering import web_labels
+from assess.web.storage import ANSWER_FIELDS, AnswerField, StoredAnswer, StoredValue, field_fingerprint
 
 MAX_TEXT = 5000  # characters of an answer or a note (the response model's limit for notes)
 NA = "N/A"
 RADIO_KINDS = (LevelQuestion, SingleChoiceQuestion, YesNoQuestion)
+TARGET_LEVEL = re.compile(r"[0-9]{1,3}")  # ASCII digits only: str.isdigit() also takes "²" and "٣"
+FIELD_ORDER: tuple[AnswerField, ...] = ("value", "note", "target")
+SEEN = re.compile(r"[0-9a-f]{12}(?:\.[0-9a-f]{12}){2}")
+MULTILINE_CONTROLS = "\t\n\r"  # a textarea sends line breaks as CR LF
 
 
-class AnswerError(MessageError):
-    """A value the question does not accept; the message says why, in both languages (as validation says it)."""
+class AnswerError(ValueError):
+    """A value the question does not accept; `text` says why, in both languages (as validation says it)."""
+
+    def __init__(self, why: Message | Text) -> None:
+        self.text = why if isinstance(why, Text) else why.text()
+        super().__init__(self.text.en)
+
+
+def unusable_characters(text: str, multiline: bool) -> bool:
+    """True when `text` holds a lone surrogate (no database can store it) or a control character.
+
+    A single-line field (a firm name) refuses every control and format character, as consultant names
+    do; a note or free-text answer keeps tabs and line breaks, and format characters such as the
+    joiner inside an emoji.
+    """
+    if multiline:
+        return any(
+            (unicodedata.category(char) == "Cc" and char not in MULTILINE_CONTROLS)
+            or unicodedata.category(char) == "Cs"
+            for char in text
+        )
+    return any(unicodedata.category(char).startswith("C") for char in text)
+
+
+def _usable(text: str) -> str:
+    if unusable_characters(text, multiline=True):
+        raise AnswerError(web_labels()["text_control"])
+    return text
 
 
 class FormLike(Protocol):
@@ -63,7 +94,20 @@ def clean_note(note: Any) -> str | None:
     note = note.strip()
     if len(note) > MAX_TEXT:
         raise AnswerError(say("note_too_long", limit=MAX_TEXT))
-    return note or None
+    return _usable(note) or None
+
+
+def _level(raw: Any) -> int | None:
+    """A whole level from a form's text or a JSON number; None for anything else (true/false included)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else None
+    if isinstance(raw, str) and TARGET_LEVEL.fullmatch(raw.strip()):
+        return int(raw.strip())
+    return None
 
 
 def clean_target(question: Question, raw: Any) -> float | None:
@@ -72,10 +116,10 @@ def clean_target(question: Question, raw: Any) -> float | None:
         return None
     if not isinstance(question, LevelQuestion):
         raise AnswerError(say("target_level_only"))
-    text = str(raw).strip()
-    if isinstance(raw, bool) or not text.isdigit() or not 0 <= int(text) <= question.max_points:
+    level = _level(raw)
+    if level is None or not 0 <= level <= question.max_points:
         raise AnswerError(say("target_range", top=int(question.max_points)))
-    return float(int(text))
+    return float(level)
 
 
 def canonical(question: Question, raw: Any) -> StoredValue:
@@ -85,10 +129,14 @@ def canonical(question: Question, raw: Any) -> StoredValue:
     if isinstance(raw, str):
         if len(raw) > MAX_TEXT:
             raise AnswerError(say("answer_too_long", limit=MAX_TEXT))
-        if not raw.strip():
+        if not _usable(raw).strip():
             return None
     if isinstance(raw, list) and not all(isinstance(item, str | int | float | bool) for item in raw):
         raise AnswerError(say("unexpected_value"))
+    if isinstance(raw, list):
+        for item in raw:
+            if isinstance(item, str):
+                _usable(item)
     if not isinstance(raw, str | int | float | bool | list):
         raise AnswerError(say("unexpected_value"))
     if is_na(raw):
@@ -121,9 +169,27 @@ def target_from_form(question: Question, form: FormLike) -> str:
 
 
 def fingerprint(value: StoredValue, note: str | None, target: float | None = None) -> str:
-    """A short digest of an answer as shown, so a page sends back only what the user changed on it."""
-    data = json.dumps([value, note or None, target], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+    """A short digest of each field of an answer as shown (`value.note.target`), so a page sends back only
+    the fields the user changed on it, and a field another tab changed meanwhile is noticed."""
+    shown = {"value": value, "note": note, "target": target}
+    return ".".join(field_fingerprint(name, shown[name]) for name in FIELD_ORDER)
+
+
+def served(seen: str) -> dict[AnswerField, str] | None:
+    """The per-field fingerprints a page was served with; None when `seen` is not one (a page from before)."""
+    if not SEEN.fullmatch(seen):
+        return None
+    return dict(zip(FIELD_ORDER, seen.split("."), strict=True))
+
+
+def changed_fields(
+    value: StoredValue, note: str | None, target: float | None, base: Mapping[AnswerField, str] | None
+) -> frozenset[AnswerField]:
+    """The fields that differ from what the page showed (all of them when that is not known)."""
+    if base is None:
+        return ANSWER_FIELDS
+    sent = {"value": value, "note": note, "target": target}
+    return frozenset(name for name in FIELD_ORDER if field_fingerprint(name, sent[name]) != base[name])
 
 
 def profile_error(error: ErrorDetails) -> Text:

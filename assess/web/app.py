@@ -11,57 +11,45 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from assess.web.consultant import consultant_routes
 from assess.web.context import WebContext, build_context
+from assess.web.errors import error_response
 from assess.web.exporter import exporter_routes
 from assess.web.middleware import BodyLimit, SecurityHeaders
 from assess.web.rendering import static_folder
 from assess.web.settings import WebSettings
 
-ERROR_LABELS = {
-    400: "error_400",
-    403: "error_403",
-    404: "error_404",
-    409: "error_409",
-    413: "error_413",
-    422: "error_422",
-}
-
-
-def _wants_json(request: Request) -> bool:
-    return request.url.path.endswith("/answer") or "application/json" in request.headers.get("accept", "")
-
 
 def _error_handlers(app: FastAPI, ctx: WebContext) -> None:
-    def error_page(request: Request, status: int, detail: str | None) -> Response:
-        if _wants_json(request):
-            return JSONResponse({"ok": False, "error": detail or str(status)}, status_code=status)
-        key = detail if detail in ctx.pages.labels else ERROR_LABELS.get(status, "error_other")
-        return ctx.pages.response(
-            "error.html.j2", ctx.mode(request), status, here="/", code=status, message=ctx.pages.labels[key]
-        )
+    """Every error as our own page (or JSON for the script) in the visitor's language; never a traceback."""
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         detail = exc.detail if isinstance(exc.detail, str) else None
-        if exc.status_code == 405:
-            return PlainTextResponse("Method not allowed", status_code=405)
-        return error_page(request, exc.status_code, detail)
+        headers = dict(exc.headers) if exc.headers else None  # a 405's Allow
+        return await run_in_threadpool(error_response, ctx, request, exc.status_code, detail, headers)
 
     async def invalid_request(request: Request, exc: Exception) -> Response:
-        return error_page(request, 422, "invalid request")
+        return await run_in_threadpool(error_response, ctx, request, 422, "invalid request")
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # The server still logs the traceback (Starlette re-raises after this response is sent).
+        return await run_in_threadpool(error_response, ctx, request, 500, "error_other")
 
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(Exception, server_error)
 
 
 def create_app(settings: WebSettings) -> FastAPI:
@@ -84,7 +72,8 @@ def create_app(settings: WebSettings) -> FastAPI:
         return PlainTextResponse("ok")
 
     _error_handlers(app, ctx)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    too_large = partial(error_response, ctx, status=413)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, too_large=too_large)
     app.add_middleware(SecurityHeaders)
     return app
 

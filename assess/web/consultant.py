@@ -1,9 +1,10 @@
 """The consultant's pages, behind a login: invites, every submission, each PDF, the cohort outputs.
 
 A consultant logs in with their account's name and password (`assess consultant add`), or with an
-empty name and the server's shared password.  Without a valid session, pages redirect to the login
-and actions are refused (403).  The session is a signed cookie (HttpOnly, SameSite=Lax) carrying its
-own CSRF token for the forms; it ends when its account is removed or its password changed.
+empty name and the server's shared password.  Without a valid session, pages and downloads redirect
+to the login and actions are refused (403).  The session is a signed cookie (HttpOnly, SameSite=Lax)
+carrying its own CSRF token for the forms; it ends at logout (revoked in the database, so a copy of
+the cookie ends too), and when its account is removed or its password changed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from starlette.responses import Response
 from assess.batch.reports import report_file_name
 from assess.errors import UserError
 from assess.web.accounts import authenticate
-from assess.web.answering import answer_state
+from assess.web.answering import answer_state, unusable_characters
 from assess.web.context import SESSION_COOKIE, WebContext
 from assess.web.deps import (
     CSRF_FIELD,
@@ -72,8 +73,10 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
     @router.post(LOGIN)
     def login(request: Request, form: Form) -> Response:
         check_anon_csrf(ctx, request, form)
-        client = request.client.host if request.client else "?"
-        if ctx.throttle.blocked(client):
+        client = ctx.client(request)
+        # The attempt takes its slot before the slow password check, so concurrent guesses cannot pass the limit.
+        attempt = ctx.throttle.reserve(client)
+        if attempt is None:
             return login_page(request, 429, "login_throttled")
         name, password = field(form, "name"), form.get("password")
         password = password if isinstance(password, str) else ""
@@ -84,9 +87,8 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
             shared = ctx.shared_password_hash()
             opened = (shared, SHARED_ACCOUNT, "") if shared and verify_password(password, shared) else None
         if opened is None:
-            ctx.throttle.failed(client)
-            return login_page(request, 401, "login_failed")
-        ctx.throttle.succeeded(client)
+            return login_page(request, 401, "login_failed")  # the slot stays taken: a failure
+        ctx.throttle.release(client, attempt)  # only this attempt: earlier failures still count
         cookie, _session = ctx.sessions.issue(*opened)
         response = see_other(HOME)
         ctx.set_cookie(response, SESSION_COOKIE, cookie, max_age=ctx.sessions.seconds)
@@ -94,16 +96,15 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
 
     @router.post("/consultant/logout")
     def logout(request: Request, form: Form) -> Response:
-        acting(request, field(form, CSRF_FIELD))
+        found = acting(request, field(form, CSRF_FIELD))
+        ctx.store.revoke_session(found.csrf, found.expires)  # every copy of the cookie ends, in every process
         response = see_other("/")
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
-    @router.get(HOME)
-    def submissions(request: Request, created: int | None = None) -> Response:
-        found = session(request)
-        if found is None:
-            return see_other(LOGIN)
+    def home_page(
+        request: Request, found: Session, status: int = 200, created: int | None = None, invite_error: bool = False
+    ) -> Response:
         records = ctx.scoring.listed(ctx.store)
         # Drafts only, as listed above (a firm submitting meanwhile keeps its row's progress): results say the rest.
         answers = ctx.store.all_answers(only=[record.id for record in records if not record.submitted])
@@ -122,15 +123,24 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
         return ctx.pages.response(
             "consultant.html.j2",
             ctx.mode(request),
+            status,
             here=HOME,
             csrf=found.csrf,
             rows=rows,
             created=created,
+            invite_error=invite_error,
             submitted=len(cohort),
             other_criteria=other_criteria,
             criteria=criteria,
             consultant=found.name,
         )
+
+    @router.get(HOME)
+    def submissions(request: Request, created: int | None = None) -> Response:
+        found = session(request)
+        if found is None:
+            return see_other(LOGIN)
+        return home_page(request, found, created=created)
 
     @router.post("/consultant/invites")
     def invite(request: Request, form: Form) -> Response:
@@ -138,17 +148,20 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
         name = " ".join(field(form, "firm").split())[:200]
         if not name:
             return see_other(HOME)
+        if unusable_characters(name, multiline=False):  # a terminal escape or NUL would reach the page and the CSV
+            return home_page(request, found, 422, invite_error=True)
         by = found.name if found.account != SHARED_ACCOUNT else None
         record = ctx.store.create(ctx.mode(request), label=name, source="invite", created_by=by)
         return see_other(f"{HOME}?created={record.id}#assessment-{record.id}")
 
-    def logged_in(request: Request) -> None:
-        if session(request) is None:
-            raise HTTPException(status_code=403)
+    def login_first(request: Request) -> Response | None:
+        """A download without a session (expired, say) leads to the login page, not to a refusal."""
+        return see_other(LOGIN) if session(request) is None else None
 
     @router.get("/consultant/assessments/{assessment_id}/report.pdf")
     def firm_pdf(request: Request, assessment_id: int) -> Response:
-        logged_in(request)
+        if (login := login_first(request)) is not None:
+            return login
         record = ctx.store.get_by_id(assessment_id)
         data = ctx.store.pdf_by_id(assessment_id) if record is not None else None
         if record is None or data is None:
@@ -160,7 +173,8 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
 
     @router.get("/consultant/summary.csv")
     def summary_csv(request: Request) -> Response:
-        logged_in(request)
+        if (login := login_first(request)) is not None:
+            return login
         rows, _ = ctx.scoring.cohort_rows(ctx.scoring.listed(ctx.store))
         return Response(
             ctx.scoring.summary_csv(rows),
@@ -170,7 +184,8 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
 
     @router.get("/consultant/summary.xlsx")
     def summary_xlsx(request: Request) -> Response:
-        logged_in(request)
+        if (login := login_first(request)) is not None:
+            return login
         rows, _ = ctx.scoring.cohort_rows(ctx.scoring.listed(ctx.store))
         return Response(
             ctx.scoring.summary_xlsx(rows),
@@ -180,7 +195,8 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
 
     @router.get("/consultant/cohort.pdf")
     def cohort_pdf(request: Request) -> Response:
-        logged_in(request)
+        if (login := login_first(request)) is not None:
+            return login
         rows, _ = ctx.scoring.cohort_rows(ctx.scoring.listed(ctx.store))
         if not rows:
             raise HTTPException(status_code=404, detail="no_submissions")

@@ -15,7 +15,7 @@ from assess.web.rendering import Mode, Pages, as_mode
 from assess.web.security import (
     SHARED_ACCOUNT,
     AccountHash,
-    LoginThrottle,
+    RateLimit,
     Sessions,
     Signer,
     hash_password,
@@ -40,7 +40,8 @@ class WebContext:
     pages: Pages
     signer: Signer
     sessions: Sessions
-    throttle: LoginThrottle
+    throttle: RateLimit  # logins per client address
+    creations: RateLimit  # self-assessments started per client address
 
     @property
     def criteria(self) -> CriteriaSet:
@@ -54,6 +55,10 @@ class WebContext:
         """The language mode: the visitor's choice (cookie), else the assessment's, else bilingual."""
         chosen = request.cookies.get(LANG_COOKIE)
         return as_mode(chosen, as_mode(fallback))
+
+    def client(self, request: Request) -> str:
+        """The address rate limits count by (the proxy's client when uvicorn trusts its X-Forwarded-For)."""
+        return request.client.host if request.client else "?"
 
     def set_cookie(self, response: Response, name: str, value: str, max_age: int | None = None) -> None:
         """Every cookie of the app: HttpOnly, SameSite=Lax, Secure when configured, for the whole site."""
@@ -100,6 +105,7 @@ def build_context(settings: WebSettings) -> WebContext:
         scoring=Scoring(criteria, settings.profile),
         pages=Pages(),
         signer=signer,
-        sessions=Sessions(signer, settings.session_hours, _account_hash(store)),
-        throttle=LoginThrottle(settings.login_attempts, settings.login_window_seconds),
+        sessions=Sessions(signer, settings.session_hours, _account_hash(store), store.session_revoked),
+        throttle=RateLimit(settings.login_attempts, settings.login_window_seconds),
+        creations=RateLimit(settings.create_limit, settings.create_window_seconds),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
 
 from fastapi import Depends, HTTPException
 from starlette.datastructures import FormData
@@ -19,8 +19,27 @@ CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 
 
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
 async def _form(request: Request) -> FormData:
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() == FORM_TYPE:
+        refuse_non_utf8(await request.body())  # kept by the request: the form is parsed from it below
     return await request.form(max_files=0, max_fields=2000)
+
+
+def refuse_non_utf8(body: bytes) -> None:
+    """400 for a form whose text is not percent-encoded UTF-8, as browsers send it: Starlette would read other
+    bytes as Latin-1 ("ÿþ", or "å®\x81" for a raw "宁") without a word.
+
+    Separators are ASCII, so the whole body decoded is valid UTF-8 exactly when every name and value is.
+    """
+    try:
+        if not body.isascii():
+            raise UnicodeDecodeError("ascii", body, 0, len(body), "raw bytes in a URL-encoded form")
+        unquote_to_bytes(body).decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPException(status_code=400, detail="form_not_utf8") from None
 
 
 Form = Annotated[FormData, Depends(_form)]

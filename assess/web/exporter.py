@@ -1,13 +1,16 @@
 """The exporter's pages: start, firm profile, one page per theme, review and submit, results, the PDF.
 
 Every page and action goes by the assessment's token; an unknown token is a plain 404 that shows
-nothing.  Answers are saved one by one (JSON, from the page's script) and when a page is sent; a
-page sends back only the answers changed on it, so it cannot undo what another tab saved meanwhile.
+nothing.  Answers are saved one by one (JSON, from the page's script) and when a page is sent.  Each
+question on a page carries what it was served with (`seen`: a fingerprint per field), so a save
+writes only the fields the user changed there; a field another tab changed meanwhile is not
+overwritten, and the later tab is told (409).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
@@ -25,12 +28,15 @@ from assess.web.answering import (
     AnswerError,
     answer_state,
     canonical,
+    changed_fields,
     clean_note,
     clean_target,
     fingerprint,
     profile_error,
     raw_from_form,
+    served,
     target_from_form,
+    unusable_characters,
 )
 from assess.web.context import LANG_COOKIE, WebContext
 from assess.web.deps import (
@@ -47,21 +53,37 @@ from assess.web.deps import (
     valid_token,
     with_anon_cookie,
 )
+from assess.web.errors import error_response, json_error
 from assess.web.rendering import MODES
-from assess.web.storage import AnswerWrite, Assessment
-from assess.web.views import Views
+from assess.web.storage import ANSWER_FIELDS, AnswerField, AnswerWrite, Assessment, SaveResult, StoredAnswer
+from assess.web.views import Override, Views
 
 PROFILE_FIELDS = ("name", "credit_code", "industry", "markets", "assessment_date", "assessor")
+PROFILE_REQUIRED = ("name", "assessment_date")  # industry and markets have their own words ("choose one")
 
 
 class SaveAnswer(BaseModel):
-    """One answer saved from the page's script."""
+    """One answer saved from the page's script (or an integration).
+
+    `seen` is the question's `seen-<id>` from the page: only the fields changed from it are written.
+    Without it, the fields given are written as they are.
+    """
 
     model_config = ConfigDict(extra="forbid")
     question: str
     value: bool | int | float | str | list[str] | None = None
     note: str | None = None
-    target: int | str | None = None
+    target: bool | int | float | str | None = None  # true/false kept apart, so they are refused, not read as 1/0
+    seen: str | None = None
+
+    def fields(
+        self, value: Any, note: str | None, target: float | None
+    ) -> tuple[frozenset[AnswerField], Mapping[AnswerField, str] | None]:
+        """The fields to write and the page's fingerprints to check them against (None: no check)."""
+        if self.seen is None:
+            return ANSWER_FIELDS & frozenset(self.model_fields_set), None
+        base = served(self.seen)
+        return changed_fields(value, note, target, base), base
 
 
 def exporter_routes(ctx: WebContext) -> APIRouter:
@@ -75,13 +97,16 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
             raise HTTPException(status_code=404)
         return record
 
-    def page(request: Request, record: Assessment, name: str, status: int = 200, **context: Any) -> Response:
+    def page(
+        request: Request, record: Assessment, name: str, status: int = 200, here: str | None = None, **context: Any
+    ) -> Response:
+        """An exporter's page; `here` (where the language links come back to) must be a page, not a POST's path."""
         token = record.token
         return ctx.pages.response(
             name,
             ctx.mode(request, record.lang),
             status,
-            here=request.url.path,
+            here=here or request.url.path,
             token=token,
             record=record,
             csrf=ctx.signer.exporter_csrf(token),
@@ -110,6 +135,8 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
     @router.post("/assessments")
     def create(request: Request, form: Form) -> Response:
         check_anon_csrf(ctx, request, form)
+        if ctx.creations.reserve(ctx.client(request)) is None:
+            return error_response(ctx, request, 429, "create_throttled")
         record = ctx.store.create(ctx.mode(request, field(form, "lang")))
         return see_other(f"/a/{record.token}/profile")
 
@@ -150,17 +177,30 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
             return see_other(f"/a/{token}/results")
         return page(request, record, "profile.html.j2", values=profile_values(record), errors={})
 
+    def profile_problems(data: dict[str, Any]) -> dict[str, Text]:
+        """What the profile form's own rules say before the model's: required fields, choices, characters."""
+        errors: dict[str, Text] = {}
+        for name in PROFILE_REQUIRED:
+            if data[name] is None:
+                errors[name] = say("required").text()
+        for name, value in data.items():
+            if isinstance(value, str) and unusable_characters(value, multiline=False):
+                errors.setdefault(name, ctx.pages.labels["text_control"])
+        if data["industry"] not in criteria.industry_ids():
+            errors.setdefault("industry", say("choose_one").text())
+        if not data["markets"] or not set(data["markets"]) <= criteria.market_ids():
+            errors["markets"] = say("choose_at_least_one").text()
+        return errors
+
     @router.post("/a/{token}/profile")
     def save_profile(request: Request, token: str, form: Form) -> Response:
         record = load(token)
         check_csrf(token, field(form, CSRF_FIELD))
+        if record.submitted:
+            return see_other(f"/a/{token}/results")
         data: dict[str, Any] = {name: field(form, name) or None for name in PROFILE_FIELDS if name != "markets"}
         data["markets"] = [m for m in form.getlist("markets") if isinstance(m, str)]
-        errors: dict[str, Text] = {}
-        if data["industry"] not in criteria.industry_ids():
-            errors["industry"] = say("choose_one").text()
-        if not data["markets"] or not set(data["markets"]) <= criteria.market_ids():
-            errors["markets"] = say("choose_at_least_one").text()
+        errors = profile_problems(data)
         try:
             profile = FirmProfile.model_validate(data)
         except ValidationError as exc:
@@ -201,68 +241,85 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
         check_csrf(token, field(form, CSRF_FIELD))
         writes: list[AnswerWrite] = []
         errors: dict[str, Text] = {}
-        overrides: dict[str, tuple[Any, str | None]] = {}
+        sent: dict[str, Override] = {}
         for question in criteria.themes[number - 1].questions:
             if f"seen-{question.id}" not in form:
                 continue  # not on the page that was sent
             raw, note = raw_from_form(question, form)
+            raw_target = target_from_form(question, form)
+            sent[question.id] = (raw, note, raw_target)
             try:
                 value, cleaned = canonical(question, raw), clean_note(note)
-                target = clean_target(question, target_from_form(question, form))
+                target = clean_target(question, raw_target)
             except AnswerError as exc:
-                errors[question.id] = exc.message.text()
-                overrides[question.id] = (raw, note)
+                errors[question.id] = exc.text
                 continue
-            if fingerprint(value, cleaned, target) != field(form, f"seen-{question.id}"):
-                writes.append(AnswerWrite(question.id, value, cleaned, target))
-        outcome = ctx.store.save_answers(token, writes)
-        if outcome == "locked":
+            base = served(field(form, f"seen-{question.id}"))
+            changed = changed_fields(value, cleaned, target, base)
+            if changed:
+                writes.append(AnswerWrite(question.id, value, cleaned, target, changed, base))
+        saved = ctx.store.save_answers(token, writes)
+        if saved.outcome == "locked":
             return see_other(f"/a/{token}/results")
+        for qid in saved.conflicts:
+            errors[qid] = ctx.pages.labels["conflict_page"]
         if errors:
             fresh = load(token)
             stored = ctx.store.answers(fresh.id)
             state = answer_state(criteria, fresh.profile, stored)
+            overrides = {qid: sent[qid] for qid in errors}
             view = views.theme_page(token, number, stored, state, overrides, errors)
-            return page(request, fresh, "theme.html.j2", 422, view=view)
-        go = field(form, "go")
+            return page(request, fresh, "theme.html.j2", 409 if saved.conflicts else 422, view=view)
+        return see_other(next_page(token, number, field(form, "go")))
+
+    def next_page(token: str, number: int, go: str) -> str:
+        """Where a theme page's button leads once its answers are saved."""
         if go == "prev":
-            return see_other(f"/a/{token}/theme/{number - 1}" if number > 1 else f"/a/{token}/profile")
+            return f"/a/{token}/theme/{number - 1}" if number > 1 else f"/a/{token}/profile"
         if go == "next" and number < len(criteria.themes):
-            return see_other(f"/a/{token}/theme/{number + 1}")
+            return f"/a/{token}/theme/{number + 1}"
         if go in ("next", "review"):
-            return see_other(f"/a/{token}/review")
+            return f"/a/{token}/review"
         if go == "overview":
-            return see_other(f"/a/{token}")
-        return see_other(f"/a/{token}/theme/{number}")
+            return f"/a/{token}"
+        return f"/a/{token}/theme/{number}"
 
     @router.post("/a/{token}/answer")
     def save_answer(request: Request, token: str, body: SaveAnswer) -> Response:
         record = load(token)
         check_csrf(token, request.headers.get(CSRF_HEADER))
+        mode = ctx.mode(request, record.lang)
         question = criteria.questions.get(body.question)
         if question is None:
-            return JSONResponse({"ok": False, "error": "unknown question"}, status_code=422)
+            return json_error(ctx, mode, 422, "unknown_question")
         try:
             value, note = canonical(question, body.value), clean_note(body.note)
             target = clean_target(question, body.target)
         except AnswerError as exc:
-            shown = plain(ctx.mode(request, record.lang))(exc.message.text())
-            return JSONResponse({"ok": False, "error": shown}, status_code=422)
-        outcome = ctx.store.save_answer(token, question.id, value, note, target)
-        if outcome == "locked":
-            return JSONResponse({"ok": False, "error": "submitted", "redirect": f"/a/{token}/results"}, status_code=409)
-        if outcome == "missing":
+            return JSONResponse({"ok": False, "error": plain(mode)(exc.text), "code": "answer"}, status_code=422)
+        fields, base = body.fields(value, note, target)
+        write = AnswerWrite(question.id, value, note, target, fields, base)
+        saved = ctx.store.save_answers(token, [write]) if fields else SaveResult("saved")
+        if saved.outcome == "locked":
+            return json_error(ctx, mode, 409, "error_submitted", redirect=f"/a/{token}/results")
+        if saved.outcome == "missing":
             raise HTTPException(status_code=404)
-        state = answer_state(criteria, record.profile, ctx.store.answers(record.id))
+        if saved.conflicts:
+            return json_error(ctx, mode, 409, "conflict_answer")
+        stored = ctx.store.answers(record.id)
+        state = answer_state(criteria, record.profile, stored)
         progress = state.progress(criteria)
         themes = {
             str(n): state.progress(criteria, [q.id for q in theme.questions]).__dict__
             for n, theme in enumerate(criteria.themes, start=1)
         }
+        now = stored.get(question.id) or StoredAnswer(None, None, None)
+        # What to send as `seen` next: the fields as this page shows them, or (without `seen`) as stored now.
+        shown = (value, note, target) if body.seen is not None else (now.value, now.note, now.target)
         return JSONResponse(
             {
                 "ok": True,
-                "fingerprint": fingerprint(value, note, target),
+                "fingerprint": fingerprint(*shown),
                 "applies": state.applies,
                 "progress": {
                     "answered": progress.answered,
@@ -283,6 +340,7 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
             record,
             "review.html.j2",
             status,
+            here=f"/a/{record.token}/review",  # also after a refused submit: the language links need a page
             progress=state.progress(criteria),
             missing=views.missing(record.token, state),
             themes=views.theme_links(record.token, state),

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -17,7 +22,7 @@ SECURITY_HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
-_TOO_LARGE = b"Request body too large"
+TooLargePage = Callable[[Request], Response]  # the app's own 413 page, in the visitor's language
 
 
 class BodyTooLargeError(HTTPException):
@@ -27,23 +32,17 @@ class BodyTooLargeError(HTTPException):
         super().__init__(status_code=413, detail="error_413")
 
 
-async def _send_413(send: Send) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"%d" % len(_TOO_LARGE))],
-        }
-    )
-    await send({"type": "http.response.body", "body": _TOO_LARGE})
-
-
 class BodyLimit:
     """413 for a body over `limit` bytes: at once by Content-Length, else as soon as the stream passes it."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, too_large: TooLargePage) -> None:
         self.app = app
         self.limit = limit
+        self.too_large = too_large
+
+    async def _send_413(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await run_in_threadpool(self.too_large, Request(scope))  # it may look up the assessment
+        await response(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,7 +55,7 @@ class BodyLimit:
                 except ValueError:
                     declared = self.limit + 1
                 if declared > self.limit:
-                    await _send_413(send)
+                    await self._send_413(scope, receive, send)
                     return
         received = 0
         started = False
@@ -80,7 +79,7 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLargeError:  # not handled inside the app (the usual case is a 413 page from the app)
             if not started:
-                await _send_413(send)
+                await self._send_413(scope, receive, send)
 
 
 class SecurityHeaders:

@@ -6,6 +6,7 @@ thread.  The web's own words are in templates/web/labels.yaml, in both languages
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +29,12 @@ def static_folder() -> Path:
     return web_templates() / "static"
 
 
+@lru_cache(maxsize=1)
+def web_labels() -> dict[str, Text]:
+    """The web's own words (templates/web/labels.yaml), read once per process."""
+    return load_labels([web_templates()])
+
+
 def as_mode(value: str | None, fallback: Mode = "bilingual") -> Mode:
     for mode in MODES:
         if value == mode:
@@ -40,7 +47,7 @@ class Pages:
 
     def __init__(self) -> None:
         folder = web_templates()
-        self.labels: dict[str, Text] = load_labels([folder])
+        self.labels: dict[str, Text] = web_labels()
         self._envs = {mode: self._environment(folder, mode) for mode in MODES}
 
     @staticmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     DateTime,
@@ -80,6 +81,13 @@ consultants = Table(
     sqlite_autoincrement=True,  # ids are never reused, so nothing can ever point at the wrong account
 )
 
+revoked_sessions = Table(
+    "revoked_sessions",
+    metadata,
+    Column("csrf", String(64), primary_key=True),  # the logged-out session's own CSRF token (unique per session)
+    Column("expires", BigInteger, nullable=False),  # when the session would have ended (Unix time); purged after
+)
+
 Migration = Callable[[Connection], None]
 
 
@@ -100,7 +108,17 @@ def _consultant_accounts(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE assessments ADD COLUMN created_by VARCHAR(100)"))
 
 
-MIGRATIONS: list[tuple[int, Migration]] = [(1, _initial), (2, _answer_targets), (3, _consultant_accounts)]
+def _revoked_sessions(conn: Connection) -> None:
+    """Step 4: the sessions logged out before their expiry, so a copied cookie ends with its logout."""
+    metadata.create_all(conn, tables=[revoked_sessions], checkfirst=True)
+
+
+MIGRATIONS: list[tuple[int, Migration]] = [
+    (1, _initial),
+    (2, _answer_targets),
+    (3, _consultant_accounts),
+    (4, _revoked_sessions),
+]
 LATEST = MIGRATIONS[-1][0]
 
 

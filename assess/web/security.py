@@ -1,9 +1,11 @@
-"""Password hashes (scrypt with a salt), signed session cookies and CSRF tokens (HMAC-SHA256), login throttling.
+"""Password hashes (scrypt with a salt), signed session cookies and CSRF tokens (HMAC-SHA256), rate limits.
 
 - The consultant's password is kept only as `scrypt$n$r$p$salt$hash`; checking it takes ~50 ms.
 - A session cookie is `payload.mac`: the payload (expiry, a per-session CSRF token, the consultant
   account and a fingerprint of its password hash, so changing the password or removing the account
   ends its sessions) signed with the secret key.  Account 0 is the server's shared password.
+  Logging out revokes the session: its CSRF token (unique per session) is listed in the database
+  until the session would have expired, so a copied cookie stops working in every process too.
 - CSRF tokens: on an exporter's pages HMAC(secret, "exporter", token), so only a page served by us
   for that assessment carries it; on the anonymous forms (start, login) HMAC(secret, "anon", cookie)
   bound to a random cookie; on the consultant's pages the session's own token.
@@ -83,6 +85,7 @@ class Signer:
 
 SHARED_ACCOUNT = 0  # the session of the server's shared password, not of a named account
 AccountHash = Callable[[int], "str | None"]  # an account's password hash now; None once it is gone
+Revoked = Callable[[str], bool]  # whether the session with this CSRF token was logged out
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,14 @@ class Session:
 
 
 class Sessions:
-    """Consultant sessions as signed cookies; reading one looks up only its account's current password hash."""
+    """Consultant sessions as signed cookies; reading one looks up its account's current password hash and
+    whether it was logged out (a stateless cookie alone would outlive its logout)."""
 
-    def __init__(self, signer: Signer, hours: float, account_hash: AccountHash) -> None:
+    def __init__(self, signer: Signer, hours: float, account_hash: AccountHash, revoked: Revoked) -> None:
         self.signer = signer
         self.seconds = int(hours * 3600)
         self.account_hash = account_hash
+        self.revoked = revoked
 
     def _fingerprint(self, password_hash: str) -> str:
         return self.signer.mac("password", password_hash)[:16]
@@ -120,7 +125,8 @@ class Sessions:
         return f"{body}.{self.signer.mac('session', body)}", session
 
     def read(self, cookie: str | None, now: float | None = None) -> Session | None:
-        """The session, if the cookie is ours, unexpired, and its account still has the password it was opened with."""
+        """The session, if the cookie is ours, unexpired, not logged out, and its account still has the password
+        it was opened with."""
         if not cookie or cookie.count(".") != 1:
             return None
         body, mac = cookie.split(".")
@@ -137,34 +143,56 @@ class Sessions:
         current = self.account_hash(account)  # None: the account was removed, or the shared password turned off
         if current is None or not hmac.compare_digest(fingerprint, self._fingerprint(current)):
             return None
+        if self.revoked(csrf):
+            return None
         return Session(expires, csrf, account, name)
 
 
-class LoginThrottle:
-    """At most `limit` failed logins per client address in a sliding window (in memory, per process)."""
+class RateLimit:
+    """At most `limit` attempts per client address in a sliding window (in memory, per process).
+
+    An attempt takes its slot before the work it guards (`reserve`), under one lock, so concurrent
+    attempts can never pass the limit between a check and a record.  A login gives back only its own
+    slot when it succeeds (`release`): one known password must not wipe the failures of guessing others.
+    """
+
+    SWEEP_AT = 10_000  # addresses remembered before the ones with no recent attempt are forgotten
 
     def __init__(self, limit: int, window: float) -> None:
         self.limit = limit
         self.window = window
-        self._failures: dict[str, deque[float]] = {}
+        self._attempts: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def _recent(self, client: str, now: float) -> deque[float]:
-        failures = self._failures.setdefault(client, deque())
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
+        attempts = self._attempts.setdefault(client, deque())
+        while attempts and attempts[0] <= now - self.window:
+            attempts.popleft()
+        return attempts
+
+    def _sweep(self, now: float) -> None:
+        if len(self._attempts) >= self.SWEEP_AT:
+            for client in [c for c in self._attempts if not self._recent(c, now)]:
+                del self._attempts[client]
+
+    def reserve(self, client: str, now: float | None = None) -> float | None:
+        """Take a slot for an attempt now: its stamp (for `release`), or None when the limit is reached."""
+        stamp = now if now is not None else time.monotonic()
+        with self._lock:
+            self._sweep(stamp)
+            attempts = self._recent(client, stamp)
+            if len(attempts) >= self.limit:
+                return None
+            attempts.append(stamp)
+            return stamp
+
+    def release(self, client: str, stamp: float) -> None:
+        """Give back the one slot `reserve` returned (a successful login); every other attempt still counts."""
+        with self._lock:
+            attempts = self._attempts.get(client)
+            if attempts is not None and stamp in attempts:
+                attempts.remove(stamp)
 
     def blocked(self, client: str, now: float | None = None) -> bool:
         with self._lock:
             return len(self._recent(client, now if now is not None else time.monotonic())) >= self.limit
-
-    def failed(self, client: str, now: float | None = None) -> None:
-        with self._lock:
-            self._recent(client, now if now is not None else time.monotonic()).append(
-                now if now is not None else time.monotonic()
-            )
-
-    def succeeded(self, client: str) -> None:
-        with self._lock:
-            self._failures.pop(client, None)

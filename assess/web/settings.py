@@ -37,6 +37,8 @@ class WebSettings:
     secure_cookies: bool = False  # set True behind HTTPS so cookies are never sent in clear
     login_attempts: int = 10  # failed logins per client address per window before 429
     login_window_seconds: int = 900
+    create_limit: int = 30  # self-assessments started per client address per window before 429
+    create_window_seconds: int = 3600
 
     @classmethod
     def from_env(cls, **overrides: Any) -> WebSettings:

@@ -7,28 +7,37 @@ save that races a submit either lands before it or is refused.  Every save bumps
 stores its result only `WHERE status = 'draft' AND revision = <the revision it scored>`, so a double
 submit stores one result and a late answer is never silently left out of the score.
 
+A write names the fields it changes (value, note, target) and, from a page, what that page showed
+of each (`base`, as fingerprints): the other fields keep what is stored, and a field that another
+tab changed since the page was served is not overwritten but reported as a conflict.
+
 Nothing leaked: every exporter query goes by the assessment's token (unguessable, 256 bits).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import secrets
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, Row, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from assess.web.schema import answers, assessments, consultants, meta, migrate
+from assess.web.schema import answers, assessments, consultants, meta, migrate, revoked_sessions
 
 StoredValue = bool | int | float | str | list[str] | None
-SaveOutcome = Literal["saved", "missing", "locked"]
+SaveOutcome = Literal["saved", "missing", "locked", "conflict"]
+AnswerField = Literal["value", "note", "target"]
+ANSWER_FIELDS: frozenset[AnswerField] = frozenset(("value", "note", "target"))
 TOKEN_BYTES = 32
+MAX_ID = 2**31 - 1  # the largest id an Integer column holds on PostgreSQL; beyond it nothing can be found
 
 
 @dataclass(frozen=True)
@@ -38,14 +47,48 @@ class StoredAnswer:
     target: float | None = None  # the level the firm aims for (maturity-level questions)
 
 
+def field_fingerprint(field: AnswerField, value: Any) -> str:
+    """A short digest of one field of an answer as shown (an empty note is no note)."""
+    shown = (value or None) if field == "note" else value
+    data = json.dumps([field, shown], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class AnswerWrite:
-    """One answer to merge: `value`, `note` and `target` all None removes it."""
+    """One answer to merge: its `fields` set from this write, the others kept; nothing left removes it.
+
+    `base`, when given, holds per field the fingerprint of what the writer's page showed: a field
+    stored since with another value (another tab) is then a conflict, and the write is not made.
+    """
 
     question_id: str
     value: StoredValue
     note: str | None
     target: float | None = None
+    fields: frozenset[AnswerField] = ANSWER_FIELDS
+    base: Mapping[AnswerField, str] | None = None
+
+    def conflicts_with(self, stored: StoredAnswer) -> bool:
+        """True when a field this write changes was changed by someone else since its page was served."""
+        if self.base is None:
+            return False
+        for name in self.fields:
+            now = field_fingerprint(name, getattr(stored, name))
+            if now != self.base.get(name) and now != field_fingerprint(name, getattr(self, name)):
+                return True
+        return False
+
+    def merged(self, stored: StoredAnswer) -> StoredAnswer:
+        return replace(stored, **{name: getattr(self, name) for name in self.fields})
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: its outcome, and the questions left unwritten because another tab changed them."""
+
+    outcome: SaveOutcome
+    conflicts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,6 +269,24 @@ class Store:
             assert stored is not None
             return stored
 
+    # --- logged-out sessions ----------------------------------------------------------------------
+
+    def revoke_session(self, csrf: str, expires: int) -> None:
+        """List a logged-out session until it would have expired; sessions past their expiry are forgotten."""
+        try:
+            with self._write() as conn:
+                conn.execute(revoked_sessions.delete().where(revoked_sessions.c.expires < int(time.time())))
+                found = conn.execute(select(revoked_sessions.c.csrf).where(revoked_sessions.c.csrf == csrf)).first()
+                if found is None:
+                    conn.execute(revoked_sessions.insert().values(csrf=csrf, expires=expires))
+        except IntegrityError:  # the same session logged out at the same moment in another tab or process
+            pass
+
+    def session_revoked(self, csrf: str) -> bool:
+        with self._read() as conn:
+            found = conn.execute(select(revoked_sessions.c.csrf).where(revoked_sessions.c.csrf == csrf)).first()
+            return found is not None
+
     # --- consultant accounts ----------------------------------------------------------------------
 
     def add_consultant(self, login: str, name: str, password_hash: str) -> Consultant | None:
@@ -301,6 +362,8 @@ class Store:
         return _assessment(row) if row is not None else None
 
     def get_by_id(self, assessment_id: int) -> Assessment | None:
+        if not 1 <= assessment_id <= MAX_ID:  # no such row, and the database would refuse the number
+            return None
         with self._read() as conn:
             row = conn.execute(self._select().where(assessments.c.id == assessment_id)).first()
         return _assessment(row) if row is not None else None
@@ -371,34 +434,57 @@ class Store:
             .values(revision=assessments.c.revision + 1, updated_at=now)
         )
 
-    def save_answers(self, token: str, writes: Sequence[AnswerWrite]) -> SaveOutcome:
-        """Merge these answers into the stored ones, all or none, while the assessment is a draft."""
+    def save_answers(self, token: str, writes: Sequence[AnswerWrite]) -> SaveResult:
+        """Merge these answers into the stored ones while the assessment is a draft; a write whose fields
+        another tab changed since its page was served is left out and named in `conflicts`."""
         now = _now()
+        conflicts: list[str] = []
         with self._write() as conn:
             outcome, aid = self._lock_draft(conn, token)
             if outcome != "saved":
-                return outcome
+                return SaveResult(outcome)
+            changed = False
             for write in writes:
                 where = (answers.c.assessment_id == aid) & (answers.c.question_id == write.question_id)
-                if write.value is None and not write.note and write.target is None:
-                    conn.execute(answers.delete().where(where))
+                row = conn.execute(select(answers.c.value, answers.c.note, answers.c.target).where(where)).first()
+                stored = _answer(*row) if row is not None else StoredAnswer(None, None, None)
+                if write.conflicts_with(stored):
+                    conflicts.append(write.question_id)
                     continue
-                values = {
-                    "value": None if write.value is None else json.dumps(write.value, ensure_ascii=False),
-                    "note": write.note or None,
-                    "target": write.target,
-                    "updated_at": now,
-                }
-                if conn.execute(answers.update().where(where).values(**values)).rowcount == 0:
-                    conn.execute(answers.insert().values(assessment_id=aid, question_id=write.question_id, **values))
-            if writes:
+                merged = write.merged(stored)
+                if merged == stored:
+                    continue
+                changed = True
+                self._put_answer(conn, aid, write.question_id, merged, exists=row is not None, now=now)
+            if changed:
                 self._touch(conn, aid, now)
-            return "saved"
+            return SaveResult("saved", tuple(conflicts))
+
+    def _put_answer(
+        self, conn: Connection, aid: int, question_id: str, answer: StoredAnswer, exists: bool, now: dt.datetime
+    ) -> None:
+        """Store one merged answer; one with no value, note or target is removed."""
+        where = (answers.c.assessment_id == aid) & (answers.c.question_id == question_id)
+        if answer.value is None and not answer.note and answer.target is None:
+            if exists:
+                conn.execute(answers.delete().where(where))
+            return
+        values = {
+            "value": None if answer.value is None else json.dumps(answer.value, ensure_ascii=False),
+            "note": answer.note or None,
+            "target": answer.target,
+            "updated_at": now,
+        }
+        if exists:
+            conn.execute(answers.update().where(where).values(**values))
+        else:
+            conn.execute(answers.insert().values(assessment_id=aid, question_id=question_id, **values))
 
     def save_answer(
         self, token: str, question_id: str, value: StoredValue, note: str | None, target: float | None = None
     ) -> SaveOutcome:
-        return self.save_answers(token, [AnswerWrite(question_id, value, note, target)])
+        found = self.save_answers(token, [AnswerWrite(question_id, value, note, target)])
+        return "conflict" if found.conflicts else found.outcome
 
     def save_profile(self, token: str, profile: dict[str, Any]) -> SaveOutcome:
         now = _now()
@@ -443,5 +529,7 @@ class Store:
             return conn.execute(select(assessments.c.pdf).where(assessments.c.token == token)).scalar()
 
     def pdf_by_id(self, assessment_id: int) -> bytes | None:
+        if not 1 <= assessment_id <= MAX_ID:
+            return None
         with self._read() as conn:
             return conn.execute(select(assessments.c.pdf).where(assessments.c.id == assessment_id)).scalar()

@@ -33,6 +33,8 @@ from assess.web.storage import Assessment, StoredAnswer, StoredValue
 if TYPE_CHECKING:
     from assess.web.submission import SubmittedSummary
 
+Override = tuple[Any, str | None, str | None]  # what a refused page sent for a question: answer, note, target
+
 
 @dataclass(frozen=True)
 class ChoiceView:
@@ -130,6 +132,16 @@ def _keys(value: Any) -> set[str]:
     return {_shown(value)} if value is not None else set()
 
 
+def _without_id(message: str, qid: str | None) -> str:
+    """A problem's message without its leading question id, which the linked question beside it shows already."""
+    if qid is None:
+        return message
+    for prefix in (f"{qid}：", f"{qid}: "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
+
+
 class Views:
     """Page models for one criteria set."""
 
@@ -146,16 +158,17 @@ class Views:
         question: Question,
         stored: StoredAnswer | None,
         applies: bool,
-        override: tuple[Any, str | None] | None = None,
+        override: Override | None = None,
         error: Text | None = None,
     ) -> QuestionView:
-        """One question as shown: its stored answer, or what the user typed when it was refused (`override`)."""
+        """One question as shown: its stored answer, or what the user sent when it was refused (`override`)."""
         value: Any = stored.value if stored else None
         note = stored.note if stored else None
         target = stored.target if stored else None
         seen = fingerprint(value, note, target)
+        target_key = str(int(target)) if target is not None else None
         if override is not None:
-            value, note = override
+            value, note, target_key = override
         na = isinstance(value, str) and value == NA
         keys = set() if na else _keys(value)
         if isinstance(question, RADIO_KINDS):
@@ -187,10 +200,7 @@ class Views:
             range=self.words.number_range(question) if isinstance(question, NumberQuestion) else None,
             error=error,
             seen=seen,
-            targets=[
-                ChoiceView(c.key, c.label, c.detail, target is not None and c.key == str(int(target)))
-                for c in self.words.choices(question)
-            ]
+            targets=[ChoiceView(c.key, c.label, c.detail, c.key == target_key) for c in self.words.choices(question)]
             if isinstance(question, LevelQuestion)
             else [],
         )
@@ -213,7 +223,7 @@ class Views:
         number: int,
         stored: Mapping[str, StoredAnswer],
         state: AnswerState,
-        overrides: Mapping[str, tuple[Any, str | None]] | None = None,
+        overrides: Mapping[str, Override] | None = None,
         errors: Mapping[str, Text] | None = None,
     ) -> ThemePage:
         theme: Theme = self.criteria.themes[number - 1]
@@ -256,7 +266,7 @@ class Views:
                 ProblemView(
                     question_id=qid,
                     text=self.criteria.questions[qid].text if qid else None,
-                    message=Text(zh=p.message_in("zh"), en=p.message),
+                    message=Text(zh=_without_id(p.message_in("zh"), qid), en=_without_id(p.message, qid)),
                     url=self.question_url(token, qid) if qid else None,
                 )
             )

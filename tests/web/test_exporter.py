@@ -218,7 +218,10 @@ def test_submit_problems_are_listed_in_the_exporters_language(client: TestClient
     visitor.save(token, "A-01", 3)
     response = visitor.submit(token)
     assert response.status_code == 422
-    assert "A-02：必答题未作答" in response.text and "required answer missing" not in response.text
+    assert "required answer missing" not in response.text
+    # The linked question shows its id once: "A-02 覆盖范围？：必答题未作答", not "…：A-02：必答题未作答".
+    assert '<span class="qid">A-02</span> 覆盖范围？</a>：必答题未作答' in response.text
+    assert "A-02：" not in response.text
 
 
 def test_profile_is_checked(client: TestClient, visitor: Visitor) -> None:
@@ -378,3 +381,146 @@ def test_a_report_that_cannot_be_written_keeps_the_draft(
     response = visitor.submit(token)
     assert response.status_code == 422 and "The report font is missing" in response.text
     assert visitor.save(token, "A-01", 4).status_code == 200  # still a draft
+
+
+def seen_of(html: str, qid: str) -> str:
+    found = re.search(rf'name="seen-{qid}" value="([^"]+)"', html)
+    assert found, f"no seen-{qid} on the page"
+    return found.group(1)
+
+
+def test_a_stale_tab_adding_a_note_keeps_the_level_another_tab_saved(make_app: MakeApp, db_url: str) -> None:
+    """Tab A picks a level; tab B, opened before, adds a note (script, then page form): both are kept."""
+    app = make_app(db_url=db_url)
+    with TestClient(app) as client:
+        visitor = Visitor(client)
+        token = visitor.start()
+        visitor.profile(token)
+        tab_a, tab_b = client.get(f"/a/{token}/theme/1").text, client.get(f"/a/{token}/theme/1").text
+        headers = {"X-CSRF-Token": csrf_of(tab_a)}
+        for qid, level in (("A-01", 2), ("A-02", "full")):
+            body: dict[str, object] = {"question": qid, "value": level, "note": "", "seen": seen_of(tab_a, qid)}
+            assert client.post(f"/a/{token}/answer", json=body, headers=headers).json()["ok"]
+        # Tab B's script sends its whole (stale) question: no level, a new note.
+        body = {"question": "A-01", "value": None, "note": "ISO cert", "target": "", "seen": seen_of(tab_b, "A-01")}
+        saved = client.post(f"/a/{token}/answer", json=body, headers=headers)
+        assert saved.status_code == 200 and saved.json()["ok"]
+        # Tab B without the script: a note on A-02 and the page sent as it was shown.
+        form = theme_form(tab_b) | {"note-A-02": "note from tab B", "go": "next"}
+        assert client.post(f"/a/{token}/theme/1", data=form, follow_redirects=False).status_code == 303
+        stored = app.state.web.store.answers(app.state.web.store.get(token).id)
+        assert (stored["A-01"].value, stored["A-01"].note) == (2, "ISO cert")
+        assert (stored["A-02"].value, stored["A-02"].note) == ("full", "note from tab B")
+
+
+def test_two_tabs_changing_the_same_answer_the_later_is_told(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start("zh")
+    visitor.profile(token)
+    tab_a, tab_b = client.get(f"/a/{token}/theme/1").text, client.get(f"/a/{token}/theme/1").text
+    headers = {"X-CSRF-Token": csrf_of(tab_a)}
+    first = {"question": "A-01", "value": 3, "note": "from A", "seen": seen_of(tab_a, "A-01")}
+    assert client.post(f"/a/{token}/answer", json=first, headers=headers).json()["ok"]
+    later = {"question": "A-01", "value": 1, "note": "from B", "seen": seen_of(tab_b, "A-01")}
+    refused = client.post(f"/a/{token}/answer", json=later, headers=headers)
+    assert refused.status_code == 409 and refused.json()["code"] == "conflict_answer"
+    assert "另一个标签页或设备" in refused.json()["error"] and "another tab" not in refused.json()["error"]
+    # The same change again, as tab A made it: nothing is lost, so nothing to refuse.
+    same = {"question": "A-01", "value": 3, "note": "from A", "seen": seen_of(tab_b, "A-01")}
+    assert client.post(f"/a/{token}/answer", json=same, headers=headers).status_code == 200
+    # Tab B's page form: refused with its own entry shown; sending it again replaces tab A's answer.
+    form = theme_form(tab_b) | {"answer-A-01": "1", "note-A-01": "from B", "go": "next"}
+    page = client.post(f"/a/{token}/theme/1", data=form)
+    assert page.status_code == 409 and 'id="error-A-01"' in page.text and "另一个标签页或设备" in page.text
+    assert 'id="answer-A-01-1" value="1" checked' in page.text and "from B" in page.text
+    assert app_answer(client, token, "A-01") == (3, "from A")
+    again = client.post(f"/a/{token}/theme/1", data=theme_form(page.text) | {"go": "next"}, follow_redirects=False)
+    assert again.status_code == 303 and app_answer(client, token, "A-01") == (1, "from B")
+
+
+def app_answer(client: TestClient, token: str, qid: str) -> tuple[object, str | None]:
+    store = client.app.state.web.store  # type: ignore[attr-defined]
+    stored = store.answers(store.get(token).id)[qid]
+    return stored.value, stored.note
+
+
+def test_the_script_sends_what_its_page_showed() -> None:
+    """The page's script sends `seen` with each save, read when the save goes out (after the one before)."""
+    script = (Path(__file__).parents[2] / "templates" / "web" / "static" / "web.js").read_text(encoding="utf-8")
+    assert 'payload.seen = document.getElementById("seen-" + id).value;' in script
+
+
+def test_odd_targets_are_refused_with_the_range(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token)
+    csrf = visitor.csrf(token)
+    for target in ("²", "٣", "9" * 5000, True, False, 2.5, "-1", "1e1"):
+        refused = visitor.save(token, "A-01", 1, csrf=csrf, target=target)
+        assert refused.status_code == 422, target
+        assert refused.json()["error"] == "target must be a level from 0 to 4", target
+    assert visitor.save(token, "A-01", 1, csrf=csrf, target=3.0).status_code == 200
+    page = client.get(f"/a/{token}/theme/1").text
+    form = client.post(f"/a/{token}/theme/1", data=theme_form(page) | {"target-A-01": "²", "go": "next"})
+    assert form.status_code == 422 and "target must be a level from 0 to 4" in form.text
+    store = client.app.state.web.store  # type: ignore[attr-defined]
+    assert store.answers(store.get(token).id)["A-01"].target == 3.0
+
+
+def test_text_a_database_cannot_hold_is_refused(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start("zh")
+    visitor.profile(token)
+    headers = {"X-CSRF-Token": visitor.csrf(token), "Content-Type": "application/json"}
+    for body in (
+        '{"question": "A-01", "value": 1, "note": "\\ud800"}',
+        '{"question": "A-01", "value": 1, "note": "esc \\u001b[31m"}',
+        '{"question": "A-04", "value": "nul \\u0000 here"}',
+        '{"question": "B-02", "value": ["x", "\\udfff"]}',
+    ):
+        refused = client.post(f"/a/{token}/answer", content=body, headers=headers)
+        assert refused.status_code == 422, body
+        assert "控制字符" in refused.json()["error"], body
+    kept = visitor.save(token, "A-01", 1, "line one\r\nline two\twith a tab 👩‍🔬")
+    assert kept.status_code == 200
+    page = client.get(f"/a/{token}/theme/1").text
+    refused_page = client.post(f"/a/{token}/theme/1", data=theme_form(page) | {"note-A-02": "a\x00b", "go": "next"})
+    assert refused_page.status_code == 422 and 'id="error-A-02"' in refused_page.text
+
+
+def test_firm_profile_fields_refuse_control_characters(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    for name in ("Evil\x00Co", "Red \x1b[31m Co", "Over\u202eride Co"):
+        refused = visitor.profile(token, name=name)
+        assert refused.status_code == 422 and 'id="error-name"' in refused.text, repr(name)
+        assert "control characters" in refused.text
+    assert visitor.profile(token, assessor="Wang\x07").status_code == 422
+    store = client.app.state.web.store  # type: ignore[attr-defined]
+    assert store.get(token).profile is None
+
+
+def test_a_blank_firm_name_or_date_is_required(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start("zh")
+    for overrides in ({"name": ""}, {"name": "   "}, {"assessment_date": ""}):
+        refused = visitor.profile(token, **overrides)
+        assert refused.status_code == 422
+        field = "name" if "name" in overrides else "assessment_date"
+        assert re.search(rf'id="error-{field}">[^<]*必填', refused.text), overrides
+        assert "应为文字" not in refused.text and "valid string" not in refused.text
+
+
+def test_the_profile_after_submitting_leads_to_the_results(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token)
+    visitor.answer_all(token)
+    assert visitor.submit(token).status_code == 303
+    late = visitor.profile(token, name="", markets=[])  # not valid, and too late anyway
+    assert late.status_code == 303 and late.headers["location"] == f"/a/{token}/results"
+
+
+def test_a_refused_submit_offers_language_links_to_the_review_page(client: TestClient, visitor: Visitor) -> None:
+    token = visitor.start()
+    visitor.profile(token)
+    refused = visitor.submit(token)
+    assert refused.status_code == 422
+    link = re.search(r'id="lang-zh" href="([^"]+)"', refused.text)
+    assert link and link.group(1) == f"/lang/zh?next=/a/{token}/review"
+    followed = client.get(link.group(1).replace("&amp;", "&"))
+    assert followed.status_code == 200 and 'id="submit-form"' in followed.text

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
 
 from assess.web.security import (
     SHARED_ACCOUNT,
-    LoginThrottle,
+    RateLimit,
     Session,
     Sessions,
     Signer,
@@ -102,7 +104,8 @@ def test_consultant_pages_refuse_anyone_without_the_login(client: TestClient, vi
         assert response.status_code in (303, 401, 403), path
         if response.status_code == 303:
             assert response.headers["location"] == "/consultant/login"
-    assert client.get("/consultant/assessments/1/report.pdf").status_code == 403
+    download = client.get("/consultant/assessments/1/report.pdf", follow_redirects=False)
+    assert download.status_code == 303 and download.headers["location"] == "/consultant/login"
     assert client.post("/consultant/invites", data={"firm": "X", "csrf": visitor.csrf(token)}).status_code == 403
     assert client.post("/consultant/logout", data={"csrf": "x"}).status_code == 403
     client.cookies.set("assess_session", "forged.value")
@@ -120,6 +123,81 @@ def test_login_wrong_password_refused_right_one_accepted(client: TestClient, vis
     assert client.get("/consultant").status_code == 200
     client.post("/consultant/logout", data={"csrf": visitor.consultant_csrf()})
     assert client.get("/consultant", follow_redirects=False).status_code == 303
+
+
+def test_logout_ends_every_copy_of_the_session(make_app: MakeApp, db_url: str) -> None:
+    """A copied cookie stops working at logout, in this process and in another one on the same database."""
+    app, other_process = make_app(db_url=db_url), make_app(db_url=db_url)
+    with TestClient(app) as client, TestClient(app) as thief, TestClient(other_process) as elsewhere:
+        visitor = Visitor(client)
+        assert visitor.login().status_code == 303
+        copied = client.cookies["assess_session"]
+        for other in (thief, elsewhere):
+            other.cookies.set("assess_session", copied)
+            assert other.get("/consultant", follow_redirects=False).status_code == 200
+        assert client.post("/consultant/logout", data={"csrf": visitor.consultant_csrf()}).status_code == 200
+        for other in (thief, elsewhere):
+            assert other.get("/consultant", follow_redirects=False).headers["location"] == "/consultant/login"
+            assert other.get("/consultant/summary.csv", follow_redirects=False).status_code == 303
+        assert visitor.login().status_code == 303  # a new login opens a new session
+        assert client.get("/consultant", follow_redirects=False).status_code == 200
+
+
+def test_a_successful_login_does_not_wipe_earlier_failures(make_app: MakeApp) -> None:
+    app = make_app(login_attempts=3)
+    with TestClient(app) as guesser, TestClient(app) as insider:  # one address
+        visitor = Visitor(guesser)
+        assert [visitor.login("wrong").status_code for _ in range(2)] == [401, 401]
+        assert Visitor(insider).login().status_code == 303  # one known password...
+        assert visitor.login("wrong again").status_code == 401
+        assert visitor.login("and again").status_code == 429  # ...does not buy more guesses
+
+
+def test_concurrent_wrong_logins_never_pass_the_limit(make_app: MakeApp) -> None:
+    with TestClient(make_app(login_attempts=5)) as client:
+        visitor = Visitor(client)
+        page = client.get("/consultant/login")
+        data = {"csrf": csrf_of(page.text), "name": "", "password": "wrong"}
+        statuses: list[int] = []
+        start = threading.Barrier(30)
+
+        def guess() -> None:
+            start.wait()
+            statuses.append(client.post("/consultant/login", data=data).status_code)
+
+        threads = [threading.Thread(target=guess) for _ in range(30)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses.count(401) == 5 and statuses.count(429) == 25
+        assert visitor.login().status_code == 429
+
+
+def test_starting_assessments_is_limited_per_address(make_app: MakeApp) -> None:
+    with TestClient(make_app(create_limit=3)) as client:
+        form = {"csrf": csrf_of(client.get("/").text)}
+        assert [client.post("/assessments", data=form, follow_redirects=False).status_code for _ in range(3)] == [
+            303,
+            303,
+            303,
+        ]
+        refused = client.post("/assessments", data=form, follow_redirects=False)
+        assert refused.status_code == 429
+        assert "新建的自评过多" in refused.text and "Too many self-assessments" in refused.text
+        assert client.app.state.web.store.count() == 3  # type: ignore[attr-defined]
+
+
+def test_consultant_downloads_without_a_session_lead_to_the_login(make_app: MakeApp) -> None:
+    app = make_app()
+    with TestClient(app) as client:
+        web = app.state.web
+        shared = web.shared_password_hash()
+        expired, _ = web.sessions.issue(shared, now=time.time() - 13 * 3600)
+        client.cookies.set("assess_session", expired)
+        for path in [*CONSULTANT_PAGES, "/consultant/assessments/1/report.pdf"]:
+            response = client.get(path, follow_redirects=False)
+            assert response.status_code == 303 and response.headers["location"] == "/consultant/login", path
 
 
 def test_login_is_throttled(make_app: MakeApp) -> None:
@@ -190,14 +268,14 @@ def test_password_hashes() -> None:
 def test_sessions_are_signed_expire_and_end_with_their_password() -> None:
     signer = Signer("key")
     hashes: dict[int, str | None] = {SHARED_ACCOUNT: hash_password("pw"), 7: hash_password("seven's")}
-    sessions = Sessions(signer, hours=1, account_hash=hashes.get)
+    sessions = Sessions(signer, hours=1, account_hash=hashes.get, revoked=lambda _csrf: False)
     cookie, session = sessions.issue(hashes[SHARED_ACCOUNT] or "", now=1_000)
     assert sessions.read(cookie, now=1_001) == session and session.account == SHARED_ACCOUNT
     assert sessions.read(cookie, now=1_000 + 3_601) is None
     body, mac = cookie.split(".")
     assert sessions.read(f"{body}x.{mac}", now=1_001) is None
     assert sessions.read(f"{body}.{mac[:-2]}AA", now=1_001) is None
-    assert Sessions(Signer("other key"), 1, hashes.get).read(cookie, now=1_001) is None
+    assert Sessions(Signer("other key"), 1, hashes.get, lambda _csrf: False).read(cookie, now=1_001) is None
     assert sessions.read(None) is None and sessions.read("no-dot") is None
     named, _ = sessions.issue(hashes[7] or "", account=7, name="王芳", now=1_000)
     assert sessions.read(named, now=1_001) == Session(1_000 + 3_600, _.csrf, 7, "王芳")
@@ -216,11 +294,14 @@ def test_csrf_tokens_are_bound_to_their_purpose() -> None:
     assert not signer.check("csrf-exporter", token, None)
 
 
-def test_throttle_window() -> None:
-    throttle = LoginThrottle(limit=2, window=10)
-    throttle.failed("a", now=0)
-    throttle.failed("a", now=1)
-    assert throttle.blocked("a", now=5) and not throttle.blocked("b", now=5)
-    assert not throttle.blocked("a", now=11.5)
-    throttle.succeeded("a")
-    assert not throttle.blocked("a", now=2)
+def test_rate_limit_window_reserve_and_release() -> None:
+    limit = RateLimit(limit=2, window=10)
+    first = limit.reserve("a", now=0)
+    assert first == 0 and limit.reserve("a", now=1) == 1
+    assert limit.reserve("a", now=5) is None and limit.blocked("a", now=5) and not limit.blocked("b", now=5)
+    limit.release("a", 1)  # a success gives back its own slot only
+    assert limit.blocked("a", now=5) is False and limit.reserve("a", now=6) == 6
+    assert limit.reserve("a", now=7) is None  # the failure at 0 still counts
+    assert limit.reserve("a", now=11.5) == 11.5  # ...until it leaves the window
+    limit.release("a", 99)  # a stamp it never gave: nothing happens
+    assert limit.blocked("a", now=11.5)

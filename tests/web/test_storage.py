@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select, text
 
-from assess.web.schema import LATEST, schema_version
+from assess.web.answering import fingerprint, served
+from assess.web.schema import LATEST, revoked_sessions, schema_version
 from assess.web.storage import AnswerWrite, Assessment, Store, StoredAnswer, StoredValue, normalise_url
 
 
@@ -64,7 +65,7 @@ def test_a_version_2_database_gains_consultant_accounts(db_url: str) -> None:
         conn.execute(schema_version.update().values(version=2))
     first.close()
     upgraded = Store(db_url)
-    assert upgraded.schema_version == LATEST == 3
+    assert upgraded.schema_version == LATEST
     assert get(upgraded, before.token).created_by is None and upgraded.consultants() == []
     account = upgraded.add_consultant("wang fang", "Wang Fang", "scrypt$1$1$1$salt$hash")
     assert account is not None and upgraded.consultant_by_id(account.id) == account
@@ -72,6 +73,54 @@ def test_a_version_2_database_gains_consultant_accounts(db_url: str) -> None:
     assert get(upgraded, after.token).created_by == "Wang Fang"
     assert upgraded.add_consultant("wang fang", "WANG FANG", "scrypt$1$1$1$salt$hash") is None  # one per name
     upgraded.close()
+
+
+def test_a_version_3_database_gains_revoked_sessions(db_url: str) -> None:
+    first = Store(db_url)
+    with first.engine.begin() as conn:  # back to the schema of version 3: logout only deleted the cookie
+        conn.execute(text("DROP TABLE revoked_sessions"))
+        conn.execute(schema_version.update().values(version=3))
+    first.close()
+    upgraded = Store(db_url)
+    assert upgraded.schema_version == LATEST == 4
+    assert not upgraded.session_revoked("abc")
+    upgraded.revoke_session("old", expires=1)  # long expired: purged by the next logout
+    upgraded.revoke_session("abc", expires=2**40)
+    upgraded.revoke_session("abc", expires=2**40)  # logged out twice (two tabs): fine
+    assert upgraded.session_revoked("abc") and not upgraded.session_revoked("other")
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(select(revoked_sessions.c.csrf)).scalars().all() == ["abc"]
+    upgraded.close()
+
+
+def test_a_write_changes_only_its_fields_and_never_another_tabs(store: Store) -> None:
+    record = store.create("en")
+    page = served(fingerprint(None, None, None))  # two tabs opened on an empty answer
+    assert page is not None
+    tab_a = AnswerWrite("A-01", 3, None, None, frozenset({"value"}), page)
+    assert store.save_answers(record.token, [tab_a]).conflicts == ()
+    tab_b_note = AnswerWrite("A-01", None, "evidence", None, frozenset({"note"}), page)
+    assert store.save_answers(record.token, [tab_b_note]).conflicts == ()
+    assert store.answers(record.id)["A-01"] == StoredAnswer(3, "evidence", None)
+    revision = get(store, record.token).revision
+    tab_b_value = AnswerWrite("A-01", 1, None, None, frozenset({"value"}), page)
+    tab_b_other = AnswerWrite("A-02", "some", None, None, frozenset({"value"}), page)
+    saved = store.save_answers(record.token, [tab_b_value, tab_b_other])
+    assert saved.outcome == "saved" and saved.conflicts == ("A-01",)
+    assert store.answers(record.id)["A-01"] == StoredAnswer(3, "evidence", None)
+    assert store.answers(record.id)["A-02"].value == "some" and get(store, record.token).revision == revision + 1
+    same = AnswerWrite("A-01", 3, None, None, frozenset({"value"}), page)  # what tab A stored: no conflict
+    assert store.save_answers(record.token, [same]).conflicts == ()
+    assert get(store, record.token).revision == revision + 1  # and nothing changed
+    assert store.save_answer(record.token, "A-01", None, None) == "saved"  # without a page: as given
+    assert "A-01" not in store.answers(record.id)
+
+
+def test_ids_beyond_the_column_are_not_found(store: Store) -> None:
+    record = store.create("en")
+    assert store.get_by_id(record.id) is not None
+    for number in (0, -1, 2**31, 2**63, 2**64):
+        assert store.get_by_id(number) is None and store.pdf_by_id(number) is None
 
 
 def test_concurrent_saves_are_merged(store: Store) -> None:

@@ -70,6 +70,10 @@
       showState(id, form.dataset.saving, "");
       // One save at a time per question, in order, so an older value never lands after a newer one.
       queues[id] = (queues[id] || Promise.resolve()).then(function () {
+        // What this page showed of the answer, read when the save is sent (after the previous one
+        // updated it): the server writes only the fields changed from it, and says so if another tab
+        // changed the same field meanwhile.
+        payload.seen = document.getElementById("seen-" + id).value;
         return fetch(url, {
           method: "POST",
           credentials: "same-origin",
