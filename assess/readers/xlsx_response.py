@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +87,7 @@ def _answer_value(criteria: CriteriaSet, question: Question, raw: Any) -> Any:
     text = str(raw)
     mapping = _text_map(criteria, question)
     if isinstance(question, MultiChoiceQuestion):
-        parts = [p.strip() for p in _SPLIT.split(text) if p.strip()]
-        return [mapping.get(_norm(p), p) for p in parts]
+        return [mapping.get(_norm(p), p) for p in _parts(text, mapping)]
     if _norm(text) in mapping:
         return mapping[_norm(text)]
     if isinstance(question, LevelQuestion):  # "2 — documented" (a drop-down entry), but not "2-3"
@@ -109,6 +109,19 @@ def _cell(row: Row, column: int) -> Any:
 def _value(row: Row, column: int) -> Any:
     cell = _cell(row, column)
     return None if cell is None else _clean(shown_number(cell.value, cell.number_format))
+
+
+def _parts(text: str, known: dict[str, Any]) -> list[str]:
+    """The items of a list cell: split at commas, semicolons, 、 or new lines, and at spaces too when every
+    word is a known item ("china eu us"), but not inside a known text with spaces ("Advanced certified")."""
+    parts: list[str] = []
+    for part in (p.strip() for p in _SPLIT.split(text)):
+        words = part.split()
+        if len(words) > 1 and _norm(part) not in known and all(_norm(w) in known for w in words):
+            parts.extend(words)
+        elif part:
+            parts.append(part)
+    return parts
 
 
 class _Reader:
@@ -182,7 +195,8 @@ class _Reader:
         elif field == "markets":
             names = {_norm(t.name.zh): t.id for t in self.criteria.markets}
             names |= {_norm(t.name.en): t.id for t in self.criteria.markets}
-            value = [names.get(_norm(p), p.strip()) for p in _SPLIT.split(str(value)) if p.strip()]
+            names |= {_norm(t.id): t.id for t in self.criteria.markets}
+            value = [names.get(_norm(p), p) for p in _parts(str(value), names)]
         elif field == "assessment_date":
             value = _date_cell(value)
         elif field in ("name", "credit_code", "assessor"):
@@ -211,6 +225,16 @@ class _Reader:
         if target is not None:
             entry["target"] = target
         self.answers[qid] = entry
+
+    def at_cells(self, problems: Sequence[Problem]) -> tuple[Problem, ...]:
+        """Problems about a whole question (a required answer missing) placed at its answer cell, if it has a row."""
+        whole = self.locate(["answers"])
+        return tuple(
+            replace(p, location=self.cells[("answers", p.question_id)])
+            if p.question_id and p.location == whole and ("answers", p.question_id) in self.cells
+            else p
+            for p in problems
+        )
 
     def locate(self, path: Sequence[str | int]) -> str:
         for end in range(len(path), 0, -1):
@@ -271,6 +295,9 @@ def read_xlsx_response(path: Path, criteria: CriteriaSet) -> ValidatedResponse:
         raise ResponseError(str(summary), found, summary.in_lang("zh")) from None
     if errors:
         raise ResponseError(str(summary), errors, summary.in_lang("zh"))
-    validated = validate_response(criteria, response, reader.locate, source=name)
+    try:
+        validated = validate_response(criteria, response, reader.locate, source=name)
+    except ResponseError as exc:
+        raise ResponseError(exc.summary, list(reader.at_cells(exc.problems)), exc.summary_zh) from None
     warnings = tuple(p for p in reader.problems if p.severity == "warning")
-    return validated.model_copy(update={"warnings": validated.warnings + warnings})
+    return validated.model_copy(update={"warnings": reader.at_cells(validated.warnings) + warnings})

@@ -284,3 +284,26 @@ def test_sorted_rows_and_uncalculated_formulas_are_reported(default_criteria: Cr
     assert "B 列显示的是 QM-02，但隐藏的 A 列编号是 QM-03" in shown[("QM-03", f"{qm}!B{second}")]
     tr = rows["TR-01"][0].title
     assert "公式 =1+2 没有计算结果" in shown[("TR-01", f"{tr}!D{row} (TR-01)")]
+
+
+def test_a_missing_required_answer_is_located_at_its_cell(default_criteria: CriteriaSet, tmp_path: Path) -> None:
+    seed = load_response(SEEDS / "hongyi-auto.yaml", default_criteria)
+    workbook = fill(default_criteria, seed, "en")
+    sheet, row = rows_by_key(workbook)["QM-02"]
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN).value = None  # (cell(..., value=None) would leave it)
+    with pytest.raises(ResponseError) as info:
+        read_response(save(workbook, tmp_path / "missing.xlsx"), default_criteria)
+    assert [str(p) for p in info.value.problems] == [f"{sheet.title}!D{row} (QM-02): QM-02: required answer missing"]
+
+
+def test_list_cells_may_be_separated_by_spaces(default_criteria: CriteriaSet, tmp_path: Path) -> None:
+    seed = load_response(SEEDS / "hongyi-auto.yaml", default_criteria)
+    workbook = fill(default_criteria, seed, "en")
+    rows = rows_by_key(workbook)
+    sheet, row = rows["firm.markets"]
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value="eu us  japan")
+    sheet, row = rows["BR-02"]
+    sheet.cell(row=row, column=layout.ANSWER_COLUMN, value="china eu")
+    back = read_response(save(workbook, tmp_path / "spaces.xlsx"), default_criteria)
+    assert back.firm.markets == ["eu", "us", "japan"]
+    assert back.answers["BR-02"].value == ("china", "eu")
