@@ -262,7 +262,9 @@ class _Validator:
     def _answer(self, qid: str, entry: AnswerEntry) -> Answer | None:
         question = self.criteria.questions.get(qid)
         if question is None:
-            close = difflib.get_close_matches(qid, list(self.criteria.questions), n=1)
+            folded = unicodedata.normalize("NFKC", qid).strip().upper()  # br-03 and ＢＲ-03 mean BR-03, not TR-03
+            exact = [folded] if folded in self.criteria.questions else []
+            close = exact or difflib.get_close_matches(folded, list(self.criteria.questions), n=1)
             unknown = say("unknown_question", id=qid)
             self.add(["answers", qid], say("unknown_question_close", id=qid, close=close[0]) if close else unknown, qid)
             return None

@@ -209,3 +209,9 @@ def test_what_pydantic_would_quietly_convert_is_refused_or_read_as_meant() -> No
         with pytest.raises(ValidationError, match="is a number, not a date"):
             response({}, assessment_date=number)  # would be Unix seconds
     assert response({}, assessment_date=dt.datetime(2026, 11, 1, 10, 30)).firm.assessment_date == dt.date(2026, 11, 1)
+
+
+def test_an_id_in_the_wrong_case_or_width_suggests_itself(build: Build) -> None:
+    problems = dict(problems_of(build, {**GOOD_ANSWERS, "a-02": "some", "Ａ-03": True}))
+    assert problems["a-02"] == "unknown question id 'a-02' (did you mean A-02?)"
+    assert problems["Ａ-03"] == "unknown question id 'Ａ-03' (did you mean A-03?)"

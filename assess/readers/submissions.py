@@ -109,7 +109,13 @@ def _fail(name: str, message: Message) -> InputFileError:
 
 
 def _decode(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), else GB18030, which Excel uses on Chinese Windows."""
+    """UTF-8 (with or without BOM), else GB18030, which Excel uses on Chinese Windows; UTF-16 with its BOM
+    (Excel's "Unicode text", tab-separated)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _fail(name, say("table_binary")) from None
     if b"\x00" in data[:8192]:
         raise _fail(name, say("table_binary"))
     try:

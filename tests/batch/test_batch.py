@@ -562,3 +562,13 @@ def test_a_table_without_a_question_column_is_said_not_silently_scored_as_unansw
         app, ["batch", str(table), "-o", str(tmp_path / "zh"), "--no-pdf", "-c", str(MINI), "--lang", "zh"]
     )
     assert "表格中没有 B-01 的列" in result.stderr
+
+
+def test_a_table_saved_as_excel_unicode_text_is_read(tmp_path: Path) -> None:
+    """Excel's "Unicode text" export: UTF-16 with a byte order mark, tab-separated."""
+    table = tmp_path / "firms.txt.csv"
+    text = "\n".join("\t".join(row) for row in [HEADER, GOOD_ROW]) + "\n"
+    table.write_bytes(text.encode("utf-16"))
+    summary = run_batch([table], mini_options(tmp_path / "out"))
+    assert (summary.scored, summary.failed_inputs) == (1, 0)
+    assert read_csv(tmp_path / "out" / "summary.csv")[0]["firm"] == GOOD_ROW[0]
