@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic_core import CoreSchema
 from typing_extensions import TypedDict
 
-from assess.messages import MessageError, say
+from assess.messages import Message, MessageError, say
 from assess.models.common import Identifier, NonEmptyStr, StrictModel
 from assess.models.credit_code import credit_code_problem
 
@@ -96,6 +96,16 @@ class FirmProfile(StrictModel):
         return list(dict.fromkeys(value))
 
 
+def _given_twice(keys: list[str]) -> Message:
+    """The first two answer keys that name one question once their spaces are dropped."""
+    first: dict[str, str] = {}
+    for key in keys:
+        if key.strip() in first:
+            return say("answer_given_twice", id=key.strip(), first=repr(first[key.strip()]), second=repr(key))
+        first[key.strip()] = key
+    raise AssertionError("no twins among the keys")
+
+
 def _not_yes_no(value: Any) -> Any:
     """A target level is a number; pydantic would read `true` as 1."""
     if isinstance(value, bool):
@@ -129,13 +139,11 @@ class Response(StrictModel):
     def _bare_values(cls, data: Any) -> Any:
         """`TR-01: 3` is short for `TR-01: {value: 3}`."""
         if isinstance(data, dict) and isinstance(data.get("answers"), dict):
-            answers: dict[str, Any] = {}
-            written: dict[str, str] = {}
-            for key, value in data["answers"].items():
-                id_ = str(key).strip()  # ids are read without their spaces: `BR-03 ` is BR-03
-                if id_ in answers:  # the safe loader refuses exact twins; these differ only by spaces
-                    raise MessageError(say("answer_given_twice", id=id_, first=repr(written[id_]), second=repr(key)))
-                answers[id_] = value if isinstance(value, dict) else {"value": value}
-                written[id_] = str(key)
+            answers = {
+                str(key).strip(): value if isinstance(value, dict) else {"value": value}
+                for key, value in data["answers"].items()
+            }  # ids are read without their spaces: `BR-03 ` is BR-03
+            if len(answers) < len(data["answers"]):  # the safe loader refuses exact twins; these differ by spaces
+                raise MessageError(_given_twice([str(key) for key in data["answers"]]))
             data = {**data, "answers": answers}
         return data
