@@ -6,10 +6,12 @@ so every problem names its file and place.  All problems are collected, never ju
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from assess.errors import Problem
+from assess.messages import Message, say
 from assess.models.conditions import Condition
 from assess.models.criteria import (
     CriteriaSet,
@@ -21,6 +23,7 @@ from assess.models.criteria import (
     TextQuestion,
     YesNoQuestion,
 )
+from assess.validation import is_na
 
 # locate(theme_id or None for the set file, path inside that file) -> "file:line: path"
 Locator = Callable[[str | None, Sequence[str | int]], str]
@@ -33,11 +36,40 @@ class _Checker:
         self.problems: list[Problem] = []
         self.order = {q.id: i for i, q in enumerate(criteria.questions.values())}
 
-    def error(self, theme: str | None, path: Sequence[str | int], message: str, qid: str | None = None) -> None:
-        self.problems.append(Problem(self.locate(theme, path), message, qid))
+    def error(
+        self,
+        theme: str | None,
+        path: Sequence[str | int],
+        message: str | Message,
+        qid: str | None = None,
+        item: str | None = None,
+    ) -> None:
+        """An error at `path`, naming `item` (a veto or gate id) or `qid`: an index path alone is hard to find."""
+        self._add(theme, path, message, qid, item, "error")
 
-    def warn(self, theme: str | None, path: Sequence[str | int], message: str, qid: str | None = None) -> None:
-        self.problems.append(Problem(self.locate(theme, path), message, qid, severity="warning"))
+    def warn(
+        self,
+        theme: str | None,
+        path: Sequence[str | int],
+        message: str | Message,
+        qid: str | None = None,
+        item: str | None = None,
+    ) -> None:
+        self._add(theme, path, message, qid, item, "warning")
+
+    def _add(
+        self,
+        theme: str | None,
+        path: Sequence[str | int],
+        message: str | Message,
+        qid: str | None,
+        item: str | None,
+        severity: str,
+    ) -> None:
+        english = str(message)
+        chinese = message.in_lang("zh") if isinstance(message, Message) else None
+        where = _named(self.locate(theme, path), item or qid, english)
+        self.problems.append(Problem(where, english, qid, severity=severity, message_zh=chinese))
 
     # -- the set file -------------------------------------------------------------------------
     def check_set(self) -> None:
@@ -55,6 +87,9 @@ class _Checker:
                 self.error(None, ["profiles", name, "theme_weights"], f"no weight for theme '{missing}'")
             for unknown in [t for t in weights if t not in theme_ids]:
                 self.error(None, ["profiles", name, "theme_weights", unknown], f"unknown theme '{unknown}'")
+            if not _finite_sum(weights.values()):
+                self.error(None, ["profiles", name, "theme_weights"], say("criteria_profile_weights_overflow"))
+            self._check_zero_weight_floors(name, weights, theme_ids)
         if c.default_profile not in c.profiles:
             self.error(None, ["default_profile"], f"'{c.default_profile}' is not one of the profiles")
         for theme_id in c.award.theme_floors:
@@ -66,18 +101,31 @@ class _Checker:
         self._check_ids(None, "industries", [t.id for t in c.industries])
         self._check_ids(None, "markets", [t.id for t in c.markets])
         for i, veto in enumerate(c.vetoes):
-            self.check_condition(None, ["vetoes", i, "when"], veto.when, before=None)
-            for qid in veto.when.referenced_questions() & set(c.questions):
+            self.check_condition(None, ["vetoes", i, "when"], veto.when, before=None, item=veto.id)
+            for qid in sorted(veto.when.referenced_questions() & set(c.questions)):
                 if not c.questions[qid].required:
-                    self.warn(None, ["vetoes", i, "when"], f"{qid} is optional, so this veto may go unnoticed", qid)
+                    self.warn(
+                        None, ["vetoes", i, "when"], f"{qid} is optional, so this veto may go unnoticed", qid, veto.id
+                    )
         for i, gate in enumerate(c.gates):
-            self.check_condition(None, ["gates", i, "when"], gate.when, before=None)
+            self.check_condition(None, ["gates", i, "when"], gate.when, before=None, item=gate.id)
             if gate.theme is not None and gate.theme not in theme_ids:
-                self.error(None, ["gates", i, "theme"], f"unknown theme '{gate.theme}'")
+                self.error(None, ["gates", i, "theme"], f"unknown theme '{gate.theme}'", item=gate.id)
             if gate.cap_level is not None and gate.cap_level > c.max_level:
-                self.error(None, ["gates", i, "cap_level"], f"the scale only goes up to {c.max_level}")
+                self.error(None, ["gates", i, "cap_level"], f"the scale only goes up to {c.max_level}", item=gate.id)
             if gate.cap_band is not None and c.band_named(gate.cap_band) is None:
-                self.error(None, ["gates", i, "cap_band"], f"unknown band '{gate.cap_band}'")
+                self.error(None, ["gates", i, "cap_band"], f"unknown band '{gate.cap_band}'", item=gate.id)
+
+    def _check_zero_weight_floors(self, profile: str, weights: dict[str, float], theme_ids: list[str]) -> None:
+        """A theme that weighs 0 but has a floor can hold a firm back while improving it shows no gain at all."""
+        for theme_id in theme_ids:
+            floor = self.c.award.floor_for(theme_id)
+            if weights.get(theme_id) == 0 and floor > 0:
+                self.warn(
+                    None,
+                    ["profiles", profile, "theme_weights", theme_id],
+                    say("criteria_zero_weight_floor", theme=theme_id, profile=profile, floor=f"{floor:g}"),
+                )
 
     def _check_bands(self) -> None:
         bands = self.c.bands
@@ -99,6 +147,7 @@ class _Checker:
         referenced = self._rule_references()
         for theme in self.c.themes:
             scored_weight = 0.0
+            weights: list[float] = []
             for i, question in enumerate(theme.questions):
                 path: list[str | int] = ["questions", i]
                 if question.id in seen:
@@ -109,11 +158,14 @@ class _Checker:
                         question.id,
                     )
                 seen[question.id] = theme.id
-                if question.scored:
+                if question.scored and question.max_points > 0:
                     scored_weight += question.weight
+                weights.append(question.weight)
                 self.check_question(theme.id, path, question, referenced)
             if scored_weight <= 0:
-                self.error(theme.id, ["questions"], "the theme has no scored question (every weight is 0)")
+                self.error(theme.id, ["questions"], say("criteria_theme_never_scored", theme=theme.id))
+            elif not _finite_sum(weights, 100.0):
+                self.error(theme.id, ["questions"], say("criteria_question_weights_overflow", theme=theme.id))
 
     def _rule_references(self) -> set[str]:
         found: set[str] = set()
@@ -133,7 +185,9 @@ class _Checker:
         if not isinstance(q, TextQuestion) and q.weight == 0 and qid not in referenced:
             self.warn(theme, [*path, "weight"], "weight is 0 and no rule reads this question, so it has no effect", qid)
         if q.applies_if is not None:
-            self.check_condition(theme, [*path, "applies_if"], q.applies_if, before=qid)
+            self.check_condition(theme, [*path, "applies_if"], q.applies_if, before=qid, item=qid)
+        if not isinstance(q, MultiChoiceQuestion) and not math.isfinite(q.weight * q.max_points):
+            self.error(theme, [*path, "weight"], say("criteria_product_overflows"), qid)
         if isinstance(q, LevelQuestion):
             self._check_level_question(theme, path, q)
         elif isinstance(q, SingleChoiceQuestion | MultiChoiceQuestion):
@@ -164,6 +218,12 @@ class _Checker:
         self, theme: str, path: list[str | int], q: SingleChoiceQuestion | MultiChoiceQuestion
     ) -> None:
         self._check_ids(theme, f"{'.'.join(map(str, path))}.options", [o.id for o in q.options])
+        self._check_option_ids(theme, path, q)
+        if isinstance(q, MultiChoiceQuestion):
+            if not _finite_sum(o.points for o in q.options):
+                self.error(theme, [*path, "options"], say("criteria_option_points_overflow"), q.id)
+            elif not math.isfinite(q.weight * q.max_points):
+                self.error(theme, [*path, "weight"], say("criteria_product_overflows"), q.id)
         if q.weight > 0 and q.max_points <= 0:
             self.error(theme, [*path, "options"], "no option has points above 0", q.id)
         if isinstance(q, SingleChoiceQuestion):
@@ -181,7 +241,22 @@ class _Checker:
                 if option.points < q.max_points and option.advice is None:
                     self.error(theme, [*path, "options", j], "advice missing (on the option or the question)", q.id)
 
+    def _check_option_ids(
+        self, theme: str, path: list[str | int], q: SingleChoiceQuestion | MultiChoiceQuestion
+    ) -> None:
+        """Answers name options ignoring case, and N/A words mean N/A: such ids could never be chosen."""
+        first_spelling: dict[str, str] = {}
+        for j, option in enumerate(q.options):
+            where = [*path, "options", j, "id"]
+            if is_na(option.id):
+                self.error(theme, where, say("criteria_option_is_na", option=option.id), q.id)
+            seen = first_spelling.setdefault(option.id.lower(), option.id)
+            if seen != option.id:
+                self.error(theme, where, say("criteria_option_case", option=option.id, other=seen), q.id)
+
     def _check_number_question(self, theme: str, path: list[str | int], q: NumberQuestion) -> None:
+        if q.weight > 0 and q.max_points <= 0:
+            self.error(theme, [*path, "bands"], say("criteria_no_band_points"), q.id)
         if q.minimum is not None and q.maximum is not None and q.minimum >= q.maximum:
             self.error(theme, [*path, "maximum"], "maximum must be above minimum", q.id)
         previous_to: float | None = None
@@ -206,30 +281,58 @@ class _Checker:
             self.error(theme, path, "advice missing", q.id)
 
     # -- conditions ---------------------------------------------------------------------------
-    def check_condition(self, theme: str | None, path: list[str | int], cond: Condition, before: str | None) -> None:
+    def check_condition(
+        self, theme: str | None, path: list[str | int], cond: Condition, before: str | None, item: str
+    ) -> None:
+        """The tests of a rule (`item`: the veto, gate or question it belongs to); `before`: the question it gates."""
         vocabulary = cond.referenced_vocabulary()
         for industry in sorted(vocabulary["industry"] - self.c.industry_ids()):
-            self.error(theme, path, f"unknown industry '{industry}'")
+            self.error(theme, path, f"unknown industry '{industry}'", before, item)
         for market in sorted(vocabulary["market"] - self.c.market_ids()):
-            self.error(theme, path, f"unknown market '{market}'")
-        self._check_question_tests(theme, path, cond, before)
+            self.error(theme, path, f"unknown market '{market}'", before, item)
+        for leaf in cond.leaves:
+            self._check_question_test(theme, path, leaf, before, item)
 
-    def _check_question_tests(
-        self, theme: str | None, path: list[str | int], cond: Condition, before: str | None
+    def _check_question_test(
+        self, theme: str | None, path: list[str | int], cond: Condition, before: str | None, item: str
     ) -> None:
-        for child in [*(cond.all or []), *(cond.any or []), *([cond.not_] if cond.not_ else [])]:
-            self._check_question_tests(theme, path, child, before)
         if cond.question is None:
             return
         target = self.c.questions.get(cond.question)
         if target is None:
-            self.error(theme, path, f"refers to unknown question '{cond.question}'")
+            self.error(theme, path, f"refers to unknown question '{cond.question}'", before, item)
             return
         if before is not None and self.order[target.id] >= self.order[before]:
             self.error(theme, path, f"applicability may only depend on earlier questions, not {target.id}", before)
+        set_problem = _set_compared_as_one(cond, target)
+        if set_problem is not None:
+            self.error(theme, path, set_problem, before, item)
+            return
         problem = _comparator_problem(cond, target)
         if problem:
-            self.error(theme, path, f"{cond.describe()}: {problem}", before)
+            self.error(theme, path, f"{cond.describe()}: {problem}", before, item)
+
+
+def _named(where: str, name: str | None, message: str) -> str:
+    """`file:line: path` with the item's id put before the path (`... EP-02 questions[1].bands[1]`), unless said."""
+    if name is None or name in message or name in where:
+        return where
+    head, sep, path = where.partition(": ")
+    return f"{head}: {name} {path}" if sep else f"{where}: {name}"
+
+
+def _finite_sum(values: Iterable[float], scale: float = 1.0) -> bool:
+    """Whether `values` add up (times `scale`, as scoring multiplies them) to a number a float can hold."""
+    return math.isfinite(scale * sum(values))
+
+
+def _set_compared_as_one(cond: Condition, target: Question) -> Message | None:
+    """`equals`/`in` on a multiple-choice answer compares a set of options with one value: it never matches."""
+    if not isinstance(target, MultiChoiceQuestion) or (cond.equals is None and cond.in_ is None):
+        return None
+    values = [cond.equals] if cond.in_ is None else list(cond.in_)
+    example = next((str(v) for v in values if isinstance(v, str)), target.options[0].id)
+    return say("criteria_multi_equals", condition=cond.describe(), question=target.id, option=example)
 
 
 def _comparator_problem(cond: Condition, target: Question) -> str | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pytest
 
@@ -211,3 +212,131 @@ def test_skip_logic_is_remembered_by_the_outcome_of_its_tests_not_by_numbers_or_
     with_us = firm.model_copy(update={"markets": ["eu", "us"]})
     assert applicability(criteria, wider, answers) is high
     assert applicability(criteria, with_us, answers)["TR-09"] and not high["TR-09"]
+
+
+def _variant(mini: CriteriaSet, change: Callable[[dict[str, Any]], None]) -> CriteriaSet:
+    """The mini set with its data changed (a fresh model: derived facts such as gates per theme worked out anew)."""
+    data = mini.model_dump(by_alias=True, exclude={"content_hash"})
+    change(data)
+    return CriteriaSet.model_validate(data)
+
+
+def _questions(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {q["id"]: q for theme in data["themes"] for q in theme["questions"]}
+
+
+def _beta_capped_by_a02(data: dict[str, Any]) -> None:
+    data["gates"].append(
+        {
+            "id": "G3",
+            "title": {"zh": "无覆盖", "en": "No coverage"},
+            "explanation": {"zh": "A-02为none时beta封顶1级。", "en": "A-02 at none caps beta at level 1."},
+            "when": {"question": "A-02", "equals": "none"},
+            "theme": "beta",
+            "cap_level": 1,
+        }
+    )
+
+
+def test_a_gate_on_another_themes_question_counts_in_the_priority_gain(mini: CriteriaSet, build: Build) -> None:
+    """G3 caps beta by A-02, a question of alpha: lifting it gains in beta too, as re-scoring shows."""
+    criteria = _variant(mini, _beta_capped_by_a02)
+    answers = {**GOOD_ANSWERS, "A-02": "none"}
+    result = score(criteria, build(answers, criteria=criteria))
+    # alpha (1.5 + 0 + 1)/4 = 62.5; beta 66.67 capped at 25 -> 43.75
+    assert (result.theme("beta").score, result.overall) == (25.0, 43.75)
+    # A-02 none->some: alpha 75, beta no longer capped 66.67 -> 70.83, +27.08 (alpha's 6.25 alone before)
+    assert [(p.question_id, p.gain) for p in result.priorities] == [
+        ("A-02", 27.08),
+        ("A-01", 6.25),
+        ("B-01", 0.0),
+        ("B-03", 0.0),
+    ]
+    for priority in result.priorities:
+        if priority.question_id == "B-01":  # a number: its step is shown as a band ("<1")
+            continue
+        better = score(criteria, build({**answers, priority.question_id: priority.next}, criteria=criteria))
+        assert better.overall is not None and result.overall is not None
+        assert priority.gain == pytest.approx(better.overall - result.overall, abs=0.01), priority.question_id
+
+
+def test_a_gate_on_another_themes_question_counts_in_the_gain_to_target(mini: CriteriaSet, build: Build) -> None:
+    def beta_capped_by_a01(data: dict[str, Any]) -> None:
+        _beta_capped_by_a02(data)
+        data["gates"][-1]["when"] = {"question": "A-01", "at_most": 1}
+
+    criteria = _variant(mini, beta_capped_by_a01)
+    result = score(criteria, build({**GOOD_ANSWERS, "A-01": {"value": 1, "target": 3}}, criteria=criteria))
+    a01 = next(p for p in result.priorities if p.question_id == "A-01")
+    # now: alpha (0.5 + 0.5 + 1)/4 = 50, beta capped at 25 -> 37.5
+    # level 2: alpha 62.5, beta 66.67 -> 64.58 (+27.08); level 3: alpha 75 -> 70.83 (+33.33)
+    assert (a01.gain, a01.gain_to_target) == (27.08, 33.33)
+
+
+def _veto_on_b03(data: dict[str, Any]) -> None:
+    """V2 rules a firm out when B-03 (EU markets only) is at level 0."""
+    data["vetoes"].append(
+        {
+            "id": "V2",
+            "title": {"zh": "欧盟不合规", "en": "No EU compliance"},
+            "explanation": {"zh": "B-03为0。", "en": "B-03 at 0."},
+            "when": {"question": "B-03", "equals": 0},
+        }
+    )
+
+
+def test_a_veto_on_a_question_that_does_not_apply_is_clear(mini: CriteriaSet, build: Build) -> None:
+    criteria = _variant(mini, _veto_on_b03)
+    answers = {k: v for k, v in GOOD_ANSWERS.items() if k != "B-03"}
+    result = score(criteria, build(answers, criteria=criteria, markets=["us"]))
+    assert [(v.id, v.status) for v in result.vetoes] == [("V1", "clear"), ("V2", "clear")]
+    assert result.readiness.verdict == "ready"  # alpha 75, beta (0.5 + 1)/2 = 75
+    eu = score(criteria, build({**GOOD_ANSWERS, "B-03": 0}, criteria=criteria))
+    assert eu.readiness.verdict == "vetoed" and eu.vetoes[1].status == "triggered"
+
+
+def test_a_veto_whose_question_may_still_apply_stays_unknown(mini: CriteriaSet, build: Build) -> None:
+    """B-03 applies to EU firms whose B-01 is above 0: while B-01 is unanswered, B-03 may yet apply."""
+
+    def b03_after_b01(data: dict[str, Any]) -> None:
+        _veto_on_b03(data)
+        _questions(data)["B-03"]["applies_if"] = {"all": [{"market": ["eu"]}, {"question": "B-01", "above": 0}]}
+
+    criteria = _variant(mini, b03_after_b01)
+    unsure = score(criteria, build({"A-01": 3, "B-04": False}, status="draft", criteria=criteria))
+    assert unsure.vetoes[1].status == "unknown"
+    outside = score(criteria, build({"A-01": 3, "B-04": False}, status="draft", criteria=criteria, markets=["us"]))
+    assert outside.vetoes[1].status == "clear"  # not an EU exporter: B-03 can never apply
+
+    def chained(data: dict[str, Any]) -> None:  # B-03 now hangs on B-02, which applies to EU firms only
+        _veto_on_b03(data)
+        _questions(data)["B-02"]["applies_if"] = {"market": ["eu"]}
+        _questions(data)["B-03"]["applies_if"] = {"question": "B-02", "includes": "x"}
+
+    criteria = _variant(mini, chained)
+    answers = {k: v for k, v in GOOD_ANSWERS.items() if k not in ("B-02", "B-03")}
+    assert score(criteria, build(answers, criteria=criteria, markets=["us"])).vetoes[1].status == "clear"
+
+
+def test_a_theme_none_of_whose_questions_apply_does_not_hold_readiness_back(mini: CriteriaSet, build: Build) -> None:
+    def beta_for_eu_only(data: dict[str, Any]) -> None:
+        for qid in ("B-01", "B-02"):
+            _questions(data)[qid]["applies_if"] = {"market": ["eu"]}
+
+    criteria = _variant(mini, beta_for_eu_only)
+    alpha_only = {k: v for k, v in GOOD_ANSWERS.items() if k.startswith("A-") or k == "B-04"}
+    result = score(criteria, build(alpha_only, criteria=criteria, markets=["us"]))
+    assert result.theme("beta").score is None and result.overall == 75.0  # the overall leaves beta out
+    assert (result.readiness.verdict, result.readiness.reasons) == ("ready", [])
+
+    # A theme left unscored by N/A answers is still a reason: the firm itself said its questions do not apply.
+    def beta_all_na(data: dict[str, Any]) -> None:
+        data["na_policy"]["max_na_share"] = 1.0
+        for qid in ("B-01", "B-02", "B-03"):
+            _questions(data)[qid]["na_allowed"] = True
+
+    criteria = _variant(mini, beta_all_na)
+    na = {"value": "N/A", "note": "we sell no such goods"}
+    result = score(criteria, build({**alpha_only, "B-01": na, "B-02": na, "B-03": na}, criteria=criteria))
+    assert result.theme("beta").score is None
+    assert [r.code for r in result.readiness.reasons] == ["theme_not_scored"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from assess.batch.rows import FirmRow
 
@@ -49,7 +51,7 @@ class CohortStats:
 
 def change(deltas: list[float | None]) -> Change | None:
     """The median change and how many firms rose or fell; None when no firm has both scores."""
-    present = [d for d in deltas if d is not None]
+    present = [d for d in deltas if _scored(d)]
     if not present:
         return None
     return Change(
@@ -68,8 +70,13 @@ def _quartiles(ordered: list[float]) -> tuple[float, float, float]:
     return q1, q2, q3
 
 
+def _scored(value: float | None) -> TypeGuard[float]:
+    """A score to count: not missing, and finite (a NaN from a broken set must not stop the whole batch)."""
+    return value is not None and math.isfinite(value)
+
+
 def distribution(values: list[float | None]) -> Distribution | None:
-    present = sorted(v for v in values if v is not None)
+    present = sorted(v for v in values if _scored(v))
     if not present:
         return None
     bins = [0] * 10
@@ -108,11 +115,11 @@ def cohort_stats(rows: list[FirmRow], theme_ids: list[str], top_gaps: int = 10) 
 
 def rank_rows(rows: list[FirmRow]) -> list[FirmRow]:
     """Rank by overall score (ties share a rank); percentile = share of the other firms this one scores at or above."""
-    scores = sorted(r.overall for r in rows if r.overall is not None)
+    scores = sorted(r.overall for r in rows if _scored(r.overall))
     total = len(scores)
     ranked = []
     for row in rows:
-        if row.overall is None:
+        if not _scored(row.overall):
             ranked.append(row)
             continue
         at_or_below = bisect.bisect_right(scores, row.overall) - 1  # other firms scoring the same or lower

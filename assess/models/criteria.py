@@ -19,16 +19,23 @@ from assess.models.conditions import Condition
 QUESTION_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
 QuestionId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=QUESTION_ID_PATTERN, max_length=32)]
 Effort = Literal["quick", "medium", "long"]
+Percent = Annotated[float, Field(ge=0, le=100)]
 
 
-class Term(StrictModel):
+class _CriteriaModel(StrictModel):
+    """Numbers of a criteria set must be finite: an `.inf` or `.nan` weight or points turns every score into NaN."""
+
+    model_config = StrictModel.model_config | {"allow_inf_nan": False}
+
+
+class Term(_CriteriaModel):
     """An entry of a controlled vocabulary (an industry, a market)."""
 
     id: Identifier
     name: Text
 
 
-class ScaleLevel(StrictModel):
+class ScaleLevel(_CriteriaModel):
     """One step of the generic maturity scale shared by every level question."""
 
     level: int = Field(ge=0)
@@ -36,7 +43,7 @@ class ScaleLevel(StrictModel):
     meaning: Text
 
 
-class LevelDescriptor(StrictModel):
+class LevelDescriptor(_CriteriaModel):
     """What a level looks like for one question, and what to do to reach the next one."""
 
     level: int = Field(ge=0)
@@ -44,7 +51,7 @@ class LevelDescriptor(StrictModel):
     advice: Text | None = None
 
 
-class Option(StrictModel):
+class Option(_CriteriaModel):
     """An answer option of a choice question."""
 
     id: Identifier
@@ -54,14 +61,14 @@ class Option(StrictModel):
     exclusive: bool = False  # multiple choice: this option ("none") cannot be combined with others
 
 
-class NumberBand(StrictModel):
+class NumberBand(_CriteriaModel):
     """Values in [from, to) score `points`; an open end reaches to infinity."""
 
     from_: float | None = Field(default=None, alias="from")
     to: float | None = None
     points: float = Field(ge=0)
 
-    model_config = StrictModel.model_config | {"populate_by_name": True}
+    model_config = _CriteriaModel.model_config | {"populate_by_name": True}
 
     def contains(self, value: float) -> bool:
         low = -math.inf if self.from_ is None else self.from_
@@ -69,7 +76,7 @@ class NumberBand(StrictModel):
         return low <= value < high
 
 
-class _QuestionBase(StrictModel):
+class _QuestionBase(_CriteriaModel):
     id: QuestionId
     text: Text
     help: Text
@@ -207,7 +214,7 @@ Question = Annotated[
 QUESTION_KINDS = ("level", "single", "multi", "yesno", "number", "text")
 
 
-class Theme(StrictModel):
+class Theme(_CriteriaModel):
     """An evaluation theme of the award, holding its questions in order."""
 
     id: Identifier
@@ -221,7 +228,7 @@ class Theme(StrictModel):
         return self.short_title or self.title
 
 
-class Profile(StrictModel):
+class Profile(_CriteriaModel):
     """A weighting of themes, chosen at scoring time (self-improvement, award alignment...)."""
 
     title: Text
@@ -239,7 +246,7 @@ class Profile(StrictModel):
         return weights
 
 
-class MaturityBand(StrictModel):
+class MaturityBand(_CriteriaModel):
     """A named band of the overall score, from `min_score` up to the next band."""
 
     id: Identifier
@@ -248,19 +255,19 @@ class MaturityBand(StrictModel):
     description: Text
 
 
-class AwardThresholds(StrictModel):
+class AwardThresholds(_CriteriaModel):
     """What award readiness requires, beyond having no veto."""
 
     overall_min: float = Field(ge=0, le=100)
     theme_floor_default: float = Field(default=0, ge=0, le=100)
-    theme_floors: dict[Identifier, float] = Field(default_factory=dict)
+    theme_floors: dict[Identifier, Percent] = Field(default_factory=dict)
     near_margin: float = Field(default=5, ge=0, le=100)
 
     def floor_for(self, theme_id: str) -> float:
         return self.theme_floors.get(theme_id, self.theme_floor_default)
 
 
-class NaPolicy(StrictModel):
+class NaPolicy(_CriteriaModel):
     """How N/A answers, inapplicable and unanswered questions count, so N/A cannot inflate a score.
 
     Inapplicable questions (by applicability rule) always leave the denominator.  Answered N/A
@@ -274,7 +281,7 @@ class NaPolicy(StrictModel):
     unanswered: Literal["zero"] = "zero"
 
 
-class Veto(StrictModel):
+class Veto(_CriteriaModel):
     """An answer pattern that makes a firm ineligible for the award, whatever its score."""
 
     id: Identifier
@@ -283,7 +290,7 @@ class Veto(StrictModel):
     when: Condition
 
 
-class Gate(StrictModel):
+class Gate(_CriteriaModel):
     """An answer pattern that caps a theme at a level, or the overall band."""
 
     id: Identifier
@@ -305,7 +312,7 @@ class Gate(StrictModel):
         return self
 
 
-class AnswerLabels(StrictModel):
+class AnswerLabels(_CriteriaModel):
     """Words for yes, no and N/A in both languages."""
 
     yes: Text
@@ -313,7 +320,7 @@ class AnswerLabels(StrictModel):
     na: Text
 
 
-class SetHeader(StrictModel):
+class SetHeader(_CriteriaModel):
     """The set file (`set.yaml`): everything but the themes, which it lists by file."""
 
     id: Identifier

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-__all__ = ["Marker", "Series", "bar_chart", "radar_chart"]
+__all__ = ["RADAR_AXES", "Marker", "Series", "bar_chart", "radar_chart"]
+
+RADAR_AXES = range(3, 13)  # a radar of fewer axes is no shape, of more one whose labels cannot be read
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _NO_LINE_START = set("，。、；：！？）》」』】,.;:!?)")
@@ -210,8 +212,8 @@ def radar_chart(
     Values are clamped to 0-100; None is drawn at the centre with a hollow marker, so a gap stays visible.
     """
     n = len(axes)
-    if not 3 <= n <= 12:
-        raise ValueError(f"a radar chart needs 3 to 12 axes, got {n}")
+    if n not in RADAR_AXES:
+        raise ValueError(f"a radar chart needs {RADAR_AXES[0]} to {RADAR_AXES[-1]} axes, got {n}")
     if any(len(s.values) != n for s in series):
         raise ValueError("every series needs one value per axis")
     if size < 120 or any(not 0 < r <= 100 for r in rings):

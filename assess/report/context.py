@@ -17,7 +17,7 @@ from assess.models.common import Text
 from assess.models.criteria import CriteriaSet
 from assess.models.result import Priority, QuestionResult, Reason, ScoreResult
 from assess.report.brand import Brand
-from assess.report.charts import Marker, Series, bar_chart, radar_chart
+from assess.report.charts import RADAR_AXES, Marker, Series, bar_chart, radar_chart
 from assess.report.numbers import number_text, overall_texts
 from assess.report.wording import advice_for, answer_text, level_descriptor, same
 
@@ -314,10 +314,10 @@ def build_context(
     scores = [t.score for t in result.themes]
     floors = [t.floor for t in result.themes]
     colour = brand.primary_colour
-    # A radar needs three axes; a set of one or two themes shows only the bars.
+    # A radar needs 3 to 12 axes; a set of fewer or more themes shows only the bars.
     radar = (
         Markup("")
-        if len(theme_titles) < 3
+        if len(theme_titles) not in RADAR_AXES
         else radar_chart(
             theme_titles,
             [

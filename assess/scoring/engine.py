@@ -12,6 +12,7 @@ from assess.errors import UserError
 from assess.memo import IdentityMemo, ObjectMemo, worth_remembering
 from assess.models.answers import Answer, ValidatedResponse
 from assess.models.criteria import CriteriaSet, Question
+from assess.models.response import FirmProfile
 from assess.models.result import (
     CriteriaRef,
     FirmSummary,
@@ -174,6 +175,33 @@ def _criteria_ref(criteria: CriteriaSet, profile: str) -> CriteriaRef:
     return found
 
 
+def _undecidable(
+    criteria: CriteriaSet,
+    reads: frozenset[str],
+    firm: FirmProfile,
+    visible: Mapping[str, Answer],
+    applies: Mapping[str, bool],
+) -> bool:
+    """Whether a rule reading `reads` stays unknown whatever the firm answers: what it lacks can never be answered."""
+    return all(qid in visible or _never_applies(criteria, qid, firm, visible, applies) for qid in reads)
+
+
+def _never_applies(
+    criteria: CriteriaSet, qid: str, firm: FirmProfile, visible: Mapping[str, Answer], applies: Mapping[str, bool]
+) -> bool:
+    """A question that does not apply, and no answer could make it apply (its rule reads earlier questions only)."""
+    rule = criteria.questions[qid].applies_if
+    if applies.get(qid, True) or rule is None:
+        return False
+    truth = evaluate(rule, firm, visible)
+    return truth is False or (truth is None and _undecidable(criteria, rule.reads, firm, visible, applies))
+
+
+def _could_count(tally: ThemeTally) -> bool:
+    """Whether a scored question of the theme applies to the firm: if none does, the theme is no shortfall."""
+    return any(r.status != "inapplicable" and r.weight > 0 and r.max_points > 0 for r in tally.results)
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -214,6 +242,8 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
     vetoes = []
     for veto in criteria.vetoes:
         truth = evaluate(veto.when, response.firm, visible)
+        if truth is None and _undecidable(criteria, veto.when.reads, response.firm, visible, applies):
+            truth = False  # its questions do not apply to this firm: no answer can ever trigger it
         veto_result = _VETO_RESULTS.get(veto, truth)
         if veto_result is None:
             status = "triggered" if truth is True else "clear" if truth is False else "unknown"
@@ -243,7 +273,8 @@ def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | Non
 
     gate_truths = {g.id: g.applied for g in gate_results}
     priorities = rank_priorities(criteria, response, visible, tallies, caps, shares, final, gate_truths)
-    readiness = judge_readiness(criteria, overall, themes, vetoes, provisional, completeness)
+    not_applying = [tid for tid, s in final.items() if s is None and not _could_count(tallies[tid])]
+    readiness = judge_readiness(criteria, overall, themes, vetoes, provisional, completeness, not_applying)
     firm = response.firm
     return ScoreResult(
         criteria=_criteria_ref(criteria, profile),

@@ -2,12 +2,13 @@
 
 A gain is computed by re-scoring the question's theme with the better answer, gates
 re-evaluated, so a step that lifts a gate shows its true worth and a step inside a capped
-theme shows none.
+theme shows none.  A gate may read questions of other themes than the one it caps: a step
+that lifts it gains in that theme too, which is re-scored the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assess.memo import IdentityMemo, ObjectMemo
@@ -44,6 +45,7 @@ class _Step:
     step: _Change
     to_target: _Change | None  # reaching the firm's own target level, when it is above the answer
     gates: tuple[Gate, ...]  # the theme's gates that read this question: evaluated again per firm
+    elsewhere: tuple[str, ...]  # other themes capped by a gate that reads this question (usually none)
 
 
 # 1-tuples, so "no next step" is remembered too.  Shared results (no note) are found by identity, the fastest way.
@@ -104,8 +106,18 @@ def _new_step(criteria: CriteriaSet, question: Question, result: QuestionResult)
             step=_change(result, next_step.answer, next_step.points),
             to_target=to_target,
             gates=tuple(g for g in criteria.theme_gates[result.theme] if result.id in g.when.reads),
+            elsewhere=_gated_elsewhere(criteria, result.id, result.theme),
         )
     return step
+
+
+def _gated_elsewhere(criteria: CriteriaSet, question_id: str, theme_id: str) -> tuple[str, ...]:
+    """The other themes capped by a gate that reads this question: a step may lift their caps too."""
+    return tuple(
+        other
+        for other, gates in criteria.theme_gates.items()
+        if other != theme_id and any(question_id in g.when.reads for g in gates)
+    )
 
 
 def _raw_with(earned: float, total: float, change: _Change) -> float:
@@ -133,17 +145,52 @@ class _ThemeNow:
         return min(raw, self._cap_with(step, change) if step.gates else self.cap)
 
     def _cap_with(self, step: _Step, change: _Change) -> float:
-        changed = {**self.visible, step.question_id: change.answer}
-        cap = 100.0
-        for gate in self.gates:
-            holds = (
-                evaluate(gate.when, self.response.firm, changed) is True
-                if gate in step.gates
-                else self.gate_truths[gate.id]
-            )
-            if holds:
-                cap = min(cap, gate_cap(self.criteria, gate))
-        return cap
+        return _cap_with(self.criteria, self.response, self.visible, self.gate_truths, self.gates, step, change)
+
+
+def _cap_with(
+    criteria: CriteriaSet,
+    response: ValidatedResponse,
+    visible: Mapping[str, Answer],
+    gate_truths: Mapping[str, bool],
+    gates: Sequence[Gate],
+    step: _Step,
+    change: _Change,
+) -> float:
+    """A theme's cap with the changed answer: gates that read the question evaluated again, the others as they were."""
+    changed = {**visible, step.question_id: change.answer}
+    cap = 100.0
+    for gate in gates:
+        reads = step.question_id in gate.when.reads
+        holds = evaluate(gate.when, response.firm, changed) is True if reads else gate_truths[gate.id]
+        if holds:
+            cap = min(cap, gate_cap(criteria, gate))
+    return cap
+
+
+@dataclass(frozen=True, slots=True)
+class _Elsewhere:
+    """What a step's gain in other themes is measured against: their scores now, shares and gates as they hold."""
+
+    criteria: CriteriaSet
+    response: ValidatedResponse
+    visible: Mapping[str, Answer]
+    gate_truths: Mapping[str, bool]
+    tallies: Mapping[str, ThemeTally]
+    shares: Mapping[str, float]
+    final: Mapping[str, float | None]
+
+    def gain(self, step: _Step, change: _Change) -> float:
+        """The overall gain in the other themes whose gates read the question (their raw scores do not move)."""
+        total = 0.0
+        for theme_id in step.elsewhere:
+            now, raw = self.final[theme_id], self.tallies[theme_id].raw_score
+            if now is None or raw is None:
+                continue
+            gates = self.criteria.theme_gates[theme_id]
+            cap = _cap_with(self.criteria, self.response, self.visible, self.gate_truths, gates, step, change)
+            total += self.shares[theme_id] * (min(raw, cap) - now)
+        return total
 
 
 def rank_priorities(
@@ -159,6 +206,7 @@ def rank_priorities(
     """Every possible next step, best gain first (then quicker effort, then question order)."""
     found: list[tuple[float, tuple[int, int], _Step, AnswerValue | None, float | None]] = []
     questions = criteria.questions
+    elsewhere: _Elsewhere | None = None  # made when a step first needs it: most sets gate themes by their own questions
     shared_steps = _STEPS_OF_SHARED.entries
     for theme_id, tally in tallies.items():
         now = final[theme_id]
@@ -192,9 +240,13 @@ def rank_priorities(
             if step is None:
                 continue
             if theme is None:
-                gain = max(0.0, share * (_raw_with(earned, total, step.step) - now))
+                gain = share * (_raw_with(earned, total, step.step) - now)
             else:
-                gain = max(0.0, share * (theme.score_with(step, step.step) - now))
+                gain = share * (theme.score_with(step, step.step) - now)
+            if step.elsewhere:
+                elsewhere = elsewhere or _Elsewhere(criteria, response, visible, gate_truths, tallies, shares, final)
+                gain += elsewhere.gain(step, step.step)
+            gain = max(0.0, gain)
             target_gain = None
             if step.to_target is not None:
                 with_target = (
@@ -202,7 +254,10 @@ def rank_priorities(
                     if theme is None
                     else theme.score_with(step, step.to_target)
                 )
-                target_gain = round(max(0.0, share * (with_target - now)), 2)
+                to_target = share * (with_target - now)
+                if elsewhere is not None and step.elsewhere:
+                    to_target += elsewhere.gain(step, step.to_target)
+                target_gain = round(max(0.0, to_target), 2)
             found.append((-gain, step.sort_key, step, r.answer, target_gain))
     found.sort()  # by gain, then effort and question order: one step per question, so never further
     return [

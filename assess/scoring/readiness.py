@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from assess.memo import ObjectMemo
 from assess.models.criteria import CriteriaSet
 from assess.models.result import Readiness, Reason, ReasonCode, ThemeResult, Verdict, VetoResult
@@ -31,8 +33,13 @@ def judge_readiness(
     vetoes: list[VetoResult],
     provisional: bool,
     completeness: float,
+    not_applying: Collection[str] = (),
 ) -> Readiness:
-    """The verdict and every reason behind it; a veto never hides the score, it only rules out the award."""
+    """The verdict and every reason behind it; a veto never hides the score, it only rules out the award.
+
+    A theme in `not_applying` (none of its scored questions applies to the firm) is left out, as the overall
+    score leaves it out: a firm cannot raise a theme it has nothing to answer in.
+    """
     award = criteria.award
     reasons = [_reason(criteria, "veto", v.id) for v in vetoes if v.status == "triggered"]
     reasons += [_reason(criteria, "veto_unknown", v.id) for v in vetoes if v.status == "unknown"]
@@ -44,6 +51,8 @@ def judge_readiness(
         reasons.append(_reason(criteria, "overall_below", None, shown, award.overall_min))
         shortfalls.append(award.overall_min - (overall or 0.0))
     for theme in themes:
+        if theme.score is None and theme.id in not_applying:
+            continue
         if theme.score is None:
             reasons.append(_reason(criteria, "theme_not_scored", theme.id, None, theme.floor))
             shortfalls.append(float("inf"))

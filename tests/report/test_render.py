@@ -18,6 +18,7 @@ from assess.models.criteria import CriteriaSet, LevelQuestion
 from assess.models.result import ScoreResult
 from assess.report.context import STEPS_PER_HORIZON, Mode
 from assess.report.render import RESULT_ATTACHMENT, ReportOptions, render_report, report_html
+from tests.conftest import Build
 from tests.report.conftest import SEEDS, pdf_fonts, pdf_text
 
 SEED_FILES = response_files([SEEDS])
@@ -150,3 +151,23 @@ def test_chart_labels_follow_the_language_mode(
     assert not [label for label in labels for unwanted in not_shown if unwanted in label]
     theme = criteria.themes[0].label
     assert {"zh": theme.zh, "en": theme.en}.get(mode, f"{theme.zh} {theme.en}") in " ".join(labels)
+
+
+@pytest.mark.parametrize(("themes", "radar"), [(12, True), (13, False), (20, False)])
+def test_a_set_of_more_themes_than_a_radar_can_show_reports_them_as_bars(
+    mini: CriteriaSet, build: Build, themes: int, radar: bool
+) -> None:
+    """A radar takes 3 to 12 axes: a set with more themes shows the bars alone, as a set with fewer does."""
+    data = mini.model_dump(by_alias=True, exclude={"content_hash"})
+    alpha = data["themes"][0]
+    copies = [[{**q, "id": q["id"].replace("A-", f"T{i}-")} for q in alpha["questions"]] for i in range(themes)]
+    data["themes"] = [{**alpha, "id": f"t{i}", "questions": questions} for i, questions in enumerate(copies)]
+    for profile in data["profiles"].values():
+        profile["theme_weights"] = {f"t{i}": 1 for i in range(themes)}
+    data["vetoes"], data["gates"] = [], []
+    many = CriteriaSet.model_validate(data)
+    answers = {f"T{i}-{q}": a for i in range(themes) for q, a in (("01", i % 5), ("02", "some"), ("03", True))}
+    html = report_html(many, score(many, build(answers, criteria=many)), ReportOptions(mode="en"))
+    assert ('class="chart radar"' in html) is radar
+    bars = re.search(r'<figure class="chart bars">(.*?)</figure>', html, re.S)
+    assert bars is not None and bars.group(1).count(f">{alpha['title']['en']}<") == themes
