@@ -230,3 +230,17 @@ def test_file_errors_follow_lang_zh(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "模板文件夹不存在" in missing.stderr and "文件夹不存在" in missing.stderr
     assert "The templates folder does not exist" in runner.invoke(app, no_templates).stderr
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_criteria_check_counts_and_speaks_chinese(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(MINI, broken)
+    theme = broken / "themes" / "alpha.yaml"
+    data = yaml.safe_load(theme.read_text(encoding="utf-8"))
+    data["questions"][0]["weight"] = float("inf")
+    theme.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    english = runner.invoke(app, ["criteria", "check", str(broken)])
+    assert english.exit_code == 1 and f"{broken}: 1 problem\n" in english.stdout
+    assert "A-01 questions[0].weight: Input should be a finite number" in english.stdout
+    chinese = runner.invoke(app, ["criteria", "check", str(broken), "--lang", "zh"])
+    assert "1 个问题" in chinese.stdout and "错误 themes/alpha.yaml:" in chinese.stdout

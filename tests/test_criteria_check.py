@@ -68,11 +68,11 @@ def _set(path: str, value: object) -> Edit:
 @pytest.mark.parametrize(
     ("where", "file", "path"),
     [
-        ("alpha:questions.0.weight", "themes/alpha.yaml", "questions[0].weight"),
-        ("alpha:questions.1.options.1.points", "themes/alpha.yaml", "questions[1].options[1].points"),
-        ("alpha:questions.2.yes_points", "themes/alpha.yaml", "questions[2].yes_points"),
-        ("beta:questions.0.bands.0.points", "themes/beta.yaml", "questions[0].bands[0].points"),
-        ("beta:questions.1.options.0.points", "themes/beta.yaml", "questions[1].options[0].points"),
+        ("alpha:questions.0.weight", "themes/alpha.yaml", "A-01 questions[0].weight"),
+        ("alpha:questions.1.options.1.points", "themes/alpha.yaml", "A-02 questions[1].options[1].points"),
+        ("alpha:questions.2.yes_points", "themes/alpha.yaml", "A-03 questions[2].yes_points"),
+        ("beta:questions.0.bands.0.points", "themes/beta.yaml", "B-01 questions[0].bands[0].points"),
+        ("beta:questions.1.options.0.points", "themes/beta.yaml", "B-02 questions[1].options[0].points"),
         ("set:profiles.even.theme_weights.alpha", "set.yaml", "profiles.even.theme_weights.alpha"),
         ("set:award.theme_floors", "set.yaml", "award.theme_floors.alpha"),
     ],

@@ -11,7 +11,9 @@ from rich.markup import escape
 from assess import api
 from assess.cli.console import out
 from assess.cli.errors import print_problems, user_errors
+from assess.cli.questionnaire_cmds import MessageLang
 from assess.cli.tables import criteria_table
+from assess.messages import say
 from assess.models.common import Lang
 
 criteria_app = typer.Typer(help="List, show and check criteria sets.", no_args_is_help=True)
@@ -73,19 +75,24 @@ def new(
 
 
 @criteria_app.command()
-def check(paths: Annotated[list[Path], typer.Argument(help="Criteria set folders, or a folder of sets.")]) -> None:
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Criteria set folders, or a folder of sets.")],
+    lang: Annotated[MessageLang, typer.Option("--lang", help="Language of the problems found.")] = MessageLang.en,
+) -> None:
     """Lint criteria sets: ids, weights, points, texts in both languages, advice, rule references."""
+    said: Lang = "zh" if lang is MessageLang.zh else "en"
     failed = False
     for path in paths:
         for loaded in api.check_criteria_folder(path):
             folder = loaded.folder or path
             if loaded.errors:
                 failed = True
-                out.print(f"[red]✗[/red] {escape(str(folder))}: {len(loaded.errors)} problems")
+                found = say("criteria_problems", count=len(loaded.errors)).in_lang(said)
+                out.print(f"[red]✗[/red] {escape(str(folder))}: {escape(found)}")
             else:
                 crit = loaded.criteria
                 summary = f"{crit.id} {crit.version}, {len(crit.questions)} questions" if crit else ""
                 out.print(f"[green]✓[/green] {escape(str(folder))}: {summary}")
-            print_problems(loaded.problems, out)
+            print_problems(loaded.problems, out, said)
     if failed:
         raise typer.Exit(1)

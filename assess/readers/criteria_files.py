@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from assess.criteria_check import check_criteria
 from assess.errors import CriteriaError, InputFileError, Problem
 from assess.models.criteria import CriteriaSet, SetHeader, Theme
 from assess.readers.locations import locate, problems_from
-from assess.readers.safe_yaml import LocationMap, load_yaml
+from assess.readers.safe_yaml import LocationMap, Path_, load_yaml
 from assess.readers.text_file import read_text
 
 SET_FILE = "set.yaml"
@@ -82,7 +82,9 @@ def inspect_criteria(folder: Path) -> LoadedCriteria:
             problems.extend(exc.problems)
             continue
         except ValidationError as exc:
-            problems.extend(problems_from(exc, name, theme_locations))
+            problems.extend(
+                problems_from(exc, name, theme_locations, locator=_naming_questions(name, theme_locations, theme_data))
+            )
             continue
         themes.append(theme)
         files[theme.id] = (name, theme_locations)
@@ -119,3 +121,19 @@ def find_criteria_sets(root: Path) -> list[Path]:
     if (root / SET_FILE).is_file():
         return [root]
     return sorted(p.parent for p in root.glob(f"*/{SET_FILE}"))
+
+
+def _naming_questions(name: str, locations: LocationMap, data: Any) -> Callable[[Path_], str]:
+    """`file:line: path` with the question id before the path (`... EP-02 questions[1].weight`), as the checker does."""
+
+    def where(path: Path_) -> str:
+        at = locate(name, locations, path)
+        questions = data.get("questions") if isinstance(data, dict) else None
+        if len(path) < 2 or path[0] != "questions" or not isinstance(path[1], int) or not isinstance(questions, list):
+            return at
+        question = questions[path[1]] if path[1] < len(questions) else None
+        qid = question.get("id") if isinstance(question, dict) else None
+        head, sep, rest = at.partition(": ")
+        return f"{head}: {qid} {rest}" if isinstance(qid, str) and sep else at
+
+    return where
