@@ -244,3 +244,16 @@ def test_criteria_check_counts_and_speaks_chinese(tmp_path: Path) -> None:
     assert "A-01 questions[0].weight: Input should be a finite number" in english.stdout
     chinese = runner.invoke(app, ["criteria", "check", str(broken), "--lang", "zh"])
     assert "1 个问题" in chinese.stdout and "错误 themes/alpha.yaml:" in chinese.stdout
+
+
+def test_score_tables_speak_the_chosen_language(tmp_path: Path) -> None:
+    path = response_file(tmp_path, "a.yaml", GOOD)
+    chinese = runner.invoke(app, ["score", str(path), "-c", str(MINI), "--lang", "zh"])
+    assert chinese.exit_code == 0, chinese.output
+    for words in ("主题", "得分", "门槛", "总分（百分制）", "优先改进事项（总分增益）", "评奖条件："):
+        assert words in chinese.stdout
+    assert "Theme" not in chinese.stdout and "Top priorities" not in chinese.stdout
+    english = runner.invoke(app, ["score", str(path), "-c", str(MINI)])
+    assert "Top priorities (gain in overall score)" in english.stdout and "Award readiness:" in english.stdout
+    shown = runner.invoke(app, ["criteria", "show", str(MINI), "--lang", "zh"])
+    assert "题数" in shown.stdout and "否决" in shown.stdout

@@ -20,10 +20,11 @@ from assess.cli.errors import print_problems, report_user_error, user_errors
 from assess.cli.questionnaire_cmds import fill, import_submissions, questionnaire
 from assess.cli.report_cmd import report
 from assess.cli.serve_cmd import serve
-from assess.cli.tables import firm_table, league_table, priorities_table
+from assess.cli.tables import band_name, firm_table, league_table, priorities_table, verdict_word, word
 from assess.errors import UserError
 from assess.messages import said_error, say
 from assess.models.common import Lang
+from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
 
 app = typer.Typer(
@@ -145,7 +146,7 @@ def score(
     else:
         for result in results:
             out.print(firm_table(criteria_set, result, said))
-            _print_verdict(result)
+            _print_verdict(criteria_set, result, said)
             if result.priorities:
                 out.print(priorities_table(criteria_set, result, said))
             out.print()
@@ -155,13 +156,14 @@ def score(
         raise typer.Exit(1)
 
 
-def _print_verdict(result: ScoreResult) -> None:
+def _print_verdict(criteria: CriteriaSet, result: ScoreResult, lang: Lang) -> None:
+    band = band_name(criteria, result.band, lang)
+    line = word("verdict_line", lang, band=f"[bold]{band}[/bold]", verdict=verdict_word(result.readiness.verdict, lang))
     vetoes = [v.id for v in result.vetoes if v.status == "triggered"]
-    line = f"Band: [bold]{result.band}[/bold]   Award readiness: [bold]{result.readiness.verdict}[/bold]"
     if vetoes:
-        line += f"   [bold red]Veto: {', '.join(vetoes)}[/bold red]"
+        line += f"   [bold red]{word('veto_line', lang, ids=', '.join(vetoes))}[/bold red]"
     if result.provisional:
-        line += f"   [magenta]Provisional: {result.completeness:.0%} answered[/magenta]"
+        line += f"   [magenta]{word('provisional_line', lang, share=f'{result.completeness:.0%}')}[/magenta]"
     out.print(line)
 
 

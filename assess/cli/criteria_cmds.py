@@ -12,7 +12,7 @@ from assess import api
 from assess.cli.console import out
 from assess.cli.errors import print_problems, user_errors
 from assess.cli.questionnaire_cmds import MessageLang
-from assess.cli.tables import criteria_table
+from assess.cli.tables import criteria_table, word
 from assess.messages import say
 from assess.models.common import Lang
 
@@ -45,10 +45,16 @@ def show(
         criteria = api.load_criteria(path)
     out.print(criteria_table(criteria, language))
     for veto in criteria.vetoes:
-        out.print(f"veto {veto.id}: {escape(veto.title.in_lang(language))}  [dim]({veto.when.describe()})[/dim]")
+        title = escape(veto.title.in_lang(language))
+        out.print(f"{word('veto', language)} {veto.id}: {title}  [dim]({escape(veto.when.describe())})[/dim]")
     for gate in criteria.gates:
-        cap = f"{gate.theme} ≤ level {gate.cap_level}" if gate.theme else f"band ≤ {gate.cap_band}"
-        out.print(f"gate {gate.id}: {escape(gate.title.in_lang(language))}  [dim]({cap})[/dim]")
+        if gate.theme:
+            cap = word("level_cap", language, theme=gate.theme, level=gate.cap_level)
+        else:
+            cap = word("band_cap", language, band=gate.cap_band)
+        out.print(
+            f"{word('gate', language)} {gate.id}: {escape(gate.title.in_lang(language))}  [dim]({escape(cap)})[/dim]"
+        )
     if questions:
         for theme in criteria.themes:
             out.print(f"\n[bold]{escape(theme.title.in_lang(language))}[/bold]")

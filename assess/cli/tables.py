@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from assess.messages import say
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
@@ -21,6 +22,15 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+def word(key: str, lang: Lang, **values: object) -> str:
+    """A word of the terminal tables (`term_<key>` in templates/messages.yaml) in `lang`."""
+    return say(f"term_{key}", **values).in_lang(lang)
+
+
+def verdict_word(verdict: str, lang: Lang) -> str:
+    return f"[{VERDICT_STYLE[verdict]}]{word('verdict_' + verdict, lang)}[/]"
+
+
 def band_name(criteria: CriteriaSet, band_id: str | None, lang: Lang) -> str:
     band = criteria.band_named(band_id) if band_id else None
     return band.name.in_lang(lang) if band else "—"
@@ -28,13 +38,13 @@ def band_name(criteria: CriteriaSet, band_id: str | None, lang: Lang) -> str:
 
 def firm_table(criteria: CriteriaSet, result: ScoreResult, lang: Lang) -> Table:
     """One firm: theme scores against floors, then the overall line."""
-    provisional = " (provisional)" if result.provisional else ""
+    provisional = word("provisional", lang) if result.provisional else ""
     table = Table(title=f"{result.firm.name}{provisional}", title_justify="left")
-    table.add_column("Theme")
-    table.add_column("Score", justify="right")
-    table.add_column("Floor", justify="right")
-    table.add_column("Answered", justify="right")
-    table.add_column("Gates")
+    table.add_column(word("theme", lang))
+    table.add_column(word("score", lang), justify="right")
+    table.add_column(word("floor", lang), justify="right")
+    table.add_column(word("answered", lang), justify="right")
+    table.add_column(word("gates", lang))
     for theme in result.themes:
         title = criteria.theme(theme.id).title.in_lang(lang)
         style = "red" if theme.meets_floor is False else None
@@ -48,50 +58,51 @@ def firm_table(criteria: CriteriaSet, result: ScoreResult, lang: Lang) -> Table:
         )
     table.add_section()
     table.add_row(
-        "Overall (0-100)",
+        word("overall_100", lang),
         fmt(result.overall),
         fmt(criteria.award.overall_min, 0),
         f"{result.completeness:.0%}",
         ", ".join(result.band_capped_by),
         style="bold",
     )
-    table.add_row("Overall (1000-point scale)", fmt(result.overall_1000, 0), "", "", "")
+    table.add_row(word("overall_1000", lang), fmt(result.overall_1000, 0), "", "", "")
     return table
 
 
 def priorities_table(criteria: CriteriaSet, result: ScoreResult, lang: Lang, top: int = 5) -> Table:
-    table = Table(title="Top priorities (gain in overall score)", title_justify="left")
+    table = Table(title=word("top_priorities", lang), title_justify="left")
     table.add_column("#", justify="right")
-    table.add_column("Question")
-    table.add_column("Now → next")
-    table.add_column("Gain", justify="right")
-    table.add_column("Effort")
+    table.add_column(word("question", lang))
+    table.add_column(word("now_next", lang))
+    table.add_column(word("gain", lang), justify="right")
+    table.add_column(word("effort", lang))
     for p in result.priorities[:top]:
         text = criteria.questions[p.question_id].text.in_lang(lang)
-        table.add_row(str(p.rank), f"{p.question_id} {text}", f"{p.current} → {p.next}", f"+{p.gain:.2f}", p.effort)
+        effort = word(f"effort_{p.effort}", lang)
+        table.add_row(str(p.rank), f"{p.question_id} {text}", f"{p.current} → {p.next}", f"+{p.gain:.2f}", effort)
     return table
 
 
 def league_table(criteria: CriteriaSet, results: list[ScoreResult], lang: Lang) -> Table:
     """Firms ranked by overall score: the demo's and a batch's view of a cohort."""
-    table = Table(title=f"{criteria.title.in_lang(lang)} — {len(results)} firms", title_justify="left")
+    count = word("firms", lang, count=len(results))
+    table = Table(title=f"{criteria.title.in_lang(lang)} — {count}", title_justify="left")
     for name, justify in [
         ("#", "right"),
-        ("Firm", "left"),
-        ("Industry", "left"),
-        ("Overall", "right"),
+        (word("firm", lang), "left"),
+        (word("industry", lang), "left"),
+        (word("overall", lang), "right"),
         ("/1000", "right"),
-        ("Band", "left"),
-        ("Readiness", "left"),
-        ("Vetoes", "left"),
-        ("Complete", "right"),
+        (word("band", lang), "left"),
+        (word("readiness", lang), "left"),
+        (word("vetoes", lang), "left"),
+        (word("complete", lang), "right"),
     ]:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     industries = {t.id: t.name.in_lang(lang) for t in criteria.industries}
     ranked = sorted(results, key=lambda r: (-(r.overall or 0.0), r.firm.name))
     for rank, r in enumerate(ranked, start=1):
         vetoes = ", ".join(v.id for v in r.vetoes if v.status == "triggered")
-        verdict = r.readiness.verdict
         table.add_row(
             str(rank),
             r.firm.name,
@@ -99,7 +110,7 @@ def league_table(criteria: CriteriaSet, results: list[ScoreResult], lang: Lang) 
             fmt(r.overall),
             fmt(r.overall_1000, 0),
             band_name(criteria, r.band, lang),
-            f"[{VERDICT_STYLE[verdict]}]{verdict}[/]",
+            verdict_word(r.readiness.verdict, lang),
             vetoes or "—",
             f"{r.completeness:.0%}" + (" *" if r.provisional else ""),
         )
@@ -108,11 +119,11 @@ def league_table(criteria: CriteriaSet, results: list[ScoreResult], lang: Lang) 
 
 def criteria_table(criteria: CriteriaSet, lang: Lang) -> Table:
     table = Table(title=f"{criteria.id} {criteria.version}: {criteria.title.in_lang(lang)}", title_justify="left")
-    table.add_column("Theme")
-    table.add_column("Questions", justify="right")
+    table.add_column(word("theme", lang))
+    table.add_column(word("questions", lang), justify="right")
     for name in criteria.profiles:
-        table.add_column(f"Weight ({name})", justify="right")
-    table.add_column("Floor", justify="right")
+        table.add_column(word("weight", lang, profile=name), justify="right")
+    table.add_column(word("floor", lang), justify="right")
     for theme in criteria.themes:
         weights = [f"{p.theme_weights.get(theme.id, 0):g}" for p in criteria.profiles.values()]
         table.add_row(
