@@ -194,7 +194,10 @@ def test_hostile_names_and_formula_cells(tmp_path: Path) -> None:
     raw = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in raw
     sheet = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx").active
-    assert sheet is not None and sheet["B2"].value == '\'=HYPERLINK("http://x","y")'
+    assert sheet is not None
+    name = sheet["B2"]  # the text as written, stored as text with Excel's "quote prefix" flag
+    assert (name.value, name.data_type, name.quotePrefix) == ('=HYPERLINK("http://x","y")', "s", True)
+    assert sheet["B3"].quotePrefix is False
 
 
 def test_rerun_skips_unchanged_reports_and_force_renders(tmp_path: Path) -> None:
