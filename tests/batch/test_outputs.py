@@ -69,8 +69,9 @@ def test_texts_never_become_formulas_or_links() -> None:
     names = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "https://example.com/firm", "-1+2"]
     sheet = read_sheet(summary_xlsx([row(i, n) for i, n in enumerate(names)], THEMES, with_change=False))
     cells = [sheet.cell(row=i + 2, column=2) for i in range(len(names))]
-    assert [c.value for c in cells] == ["'" + names[0], "'" + names[1], names[2], "'" + names[3]]
-    assert all(c.data_type == "s" and c.hyperlink is None for c in cells)
+    assert [c.value for c in cells] == names  # as written: no apostrophe shown
+    assert all(c.data_type == "s" and c.hyperlink is None for c in cells)  # text, never a formula or a link
+    assert [c.quotePrefix for c in cells] == [True, True, False, True]  # and stays text when edited in Excel
 
 
 def test_same_rows_give_the_same_bytes_and_different_rows_do_not() -> None:
