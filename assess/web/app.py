@@ -26,6 +26,7 @@ from assess.web.consultant import consultant_routes
 from assess.web.context import WebContext, build_context
 from assess.web.errors import error_response
 from assess.web.exporter import exporter_routes
+from assess.web.logs import redact_access_log
 from assess.web.middleware import BodyLimit, SecurityHeaders
 from assess.web.rendering import static_folder
 from assess.web.settings import WebSettings
@@ -101,4 +102,6 @@ def serve(
         db_url=db_url, criteria_dir=criteria_dir, profile=profile, password=password, secure_cookies=secure_cookies
     )
     app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, server_header=False)
+    redact_access_log()  # after uvicorn's Config has set up its loggers
+    uvicorn.Server(config).run()
