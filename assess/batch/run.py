@@ -147,11 +147,15 @@ def _pool_friendly_gc() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _folder_digest(folders: list[Path]) -> str:
+def _folder_digest(folders: list[Path], skip: tuple[str, ...] = ()) -> str:
+    """The files of `folders` (names and bytes), leaving out the top-level subfolders named in `skip`."""
     digest = hashlib.sha256()
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode())
+            relative = path.relative_to(folder)
+            if relative.parts[0] in skip and len(relative.parts) > 1:
+                continue
+            digest.update(str(relative).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -226,6 +230,83 @@ def _score_all(
     return rows, errors
 
 
+_NOT_IN_FIRM_REPORTS = ("cohort", "web", "questionnaire", "xlsx")  # template folders a firm report never reads
+
+
+def _file_digest(path: Path | None) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else ""
+    except OSError:
+        return ""
+
+
+def _report_keys(
+    items: list[BatchItem], rows: list[FirmRow], criteria: CriteriaSet, stats: CohortStats, options: BatchOptions
+) -> tuple[dict[str, str], str]:
+    """Each firm report's file name -> the hash of everything it is made from, and the same for cohort.pdf.
+
+    A firm report reads the cohort only through its chart markers (each theme's median and top
+    quartile), and the templates only outside the cohort, web and questionnaire folders: a change
+    elsewhere renders cohort.pdf again, not a thousand firm reports.  The logo counts by its bytes.
+    """
+    from assess.batch.reports import report_file_name
+    from assess.report.templating import builtin_templates
+
+    folders = [builtin_templates(), *([options.templates] if options.templates else [])]
+    made_with = [
+        __version__,
+        criteria.content_hash,
+        options.mode,
+        options.profile,
+        options.brand.model_dump(mode="json"),
+        _file_digest(options.brand.logo_path()),
+    ]
+    markers = [(d.median, d.p75) if (d := stats.themes.get(t.id)) else None for t in criteria.themes]
+    firm_templates = _folder_digest(folders, skip=_NOT_IN_FIRM_REPORTS)
+    common = _hash([*made_with, firm_templates, markers])
+    by_index = {item.index: item for item in items}
+    keys: dict[str, str] = {}
+    for row in rows:
+        item = by_index[row.index]
+        stem = item.path.stem if item.row is None else ""
+        name = f"reports/{report_file_name(row.index, row.firm, row.credit_code, stem)}"
+        keys[name] = _hash([common, item.content_digest(), row.change])
+    cohort = _hash([*made_with, _folder_digest(folders), [dataclasses.replace(r, report=None) for r in rows]])
+    return keys, cohort
+
+
+def _hash(parts: list[Any]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _write_manifest(outdir: Path, reports: dict[str, str], cohort: str | None) -> None:
+    write_atomic(
+        outdir / MANIFEST, json.dumps({"reports": reports, "cohort": cohort}, indent=1, sort_keys=True).encode()
+    )
+
+
+def _drop_stale_pdfs(
+    items: list[BatchItem], rows: list[FirmRow], criteria: CriteriaSet, stats: CohortStats, options: BatchOptions
+) -> None:
+    """With no report pass (`--no-pdf`, or no firm scored): PDFs of earlier runs that no longer match go.
+
+    Reports and cohort.pdf made from exactly these inputs, criteria, templates and cohort are kept,
+    so a quick `--no-pdf` rerun does not throw away an unchanged folder of reports.
+    """
+    outdir = options.outdir
+    if not (outdir / "reports").is_dir() and not (outdir / "cohort.pdf").exists():
+        return
+    keys, cohort = _report_keys(items, rows, criteria, stats, options) if rows else ({}, None)
+    manifest = _read_manifest(outdir)
+    done_before: dict[str, str] = manifest.get("reports", {})
+    kept = {name: key for name, key in keys.items() if done_before.get(name) == key}
+    cohort_kept = cohort if cohort is not None and manifest.get("cohort") == cohort else None
+    if cohort_kept is None:
+        (outdir / "cohort.pdf").unlink(missing_ok=True)
+    _write_manifest(outdir, kept, cohort_kept)
+    _remove_stale_reports(outdir, set(kept))
+
+
 def _render_reports(
     items: list[BatchItem],
     rows: list[FirmRow],
@@ -236,45 +317,23 @@ def _render_reports(
     progress: Progress | None,
     summary: BatchSummary,
 ) -> list[FirmRow]:
-    """Pass 2: a PDF per firm, skipping those whose inputs, criteria, templates and cohort are unchanged."""
+    """Pass 2: a PDF per firm, skipping those whose inputs, criteria, templates and cohort markers are unchanged."""
     # Imported here: the report machinery (Jinja2, charts) is ~40 ms that `--no-pdf` and other commands skip.
-    from assess.batch.reports import COHORT_INDEX, CohortTask, RenderTask, cohort_markers, render_any, report_file_name
+    from assess.batch.reports import COHORT_INDEX, CohortTask, RenderTask, cohort_markers, render_any
     from assess.report.render import ReportOptions
     from assess.report.templating import builtin_templates, load_labels
 
     labels = load_labels([f for f in (options.templates, builtin_templates()) if f is not None])
     markers = cohort_markers(criteria, stats, labels, options.mode)
-    folders = [builtin_templates(), *([options.templates] if options.templates else [])]
-    common = hashlib.sha256(
-        json.dumps(
-            [
-                __version__,
-                criteria.content_hash,
-                _folder_digest(folders),
-                options.mode,
-                options.profile,
-                options.brand.model_dump(mode="json"),
-                dataclasses.asdict(stats),
-            ],
-            sort_keys=True,
-            default=str,
-        ).encode()
-    ).hexdigest()
+    hashes, cohort_key = _report_keys(items, rows, criteria, stats, options)
     manifest = _read_manifest(options.outdir)
     done_before: dict[str, str] = manifest.get("reports", {}) if not options.force else {}
     by_index = {item.index: item for item in items}
     tasks: list[RenderTask | CohortTask] = []
-    hashes: dict[str, str] = {}
     updated: list[FirmRow] = []
-    for row in rows:
+    for row, (name, key_hash) in zip(rows, hashes.items(), strict=True):
         item = by_index[row.index]
-        stem = item.path.stem if item.row is None else ""
-        name = f"reports/{report_file_name(row.index, row.firm, row.credit_code, stem)}"
         target = options.outdir / name
-        key_hash = hashlib.sha256(
-            f"{common}|{item.content_digest()}|{json.dumps(row.change, sort_keys=True)}".encode()
-        ).hexdigest()
-        hashes[name] = key_hash
         updated.append(dataclasses.replace(row, report=name))
         if done_before.get(name) == key_hash and target.is_file():
             summary.reports_skipped += 1
@@ -297,6 +356,7 @@ def _render_reports(
         options.outdir / "cohort.pdf",
     )
     failed: set[int] = set()
+    cohort_made: str | None = cohort_key
     with _pool_friendly_gc():  # one report per task: it takes about a second, and Ctrl-C then stops within one
         outcomes = list(_parallel(render_any, [cohort, *tasks], jobs, progress, "reports", chunksize=1))
     for index, error in outcomes:
@@ -304,6 +364,8 @@ def _render_reports(
             if error is not None:
                 summary.report_errors += 1
                 summary.errors.append(ErrorRow("cohort.pdf", "", "", error))
+                (options.outdir / "cohort.pdf").unlink(missing_ok=True)  # an older one would pass for this batch's
+                cohort_made = None
         elif error is None:
             summary.reports_written += 1
         else:
@@ -311,7 +373,7 @@ def _render_reports(
             summary.report_errors += 1
             summary.errors.append(ErrorRow(by_index[index].key, "report", "", error))
     kept = {name: h for name, h in hashes.items() if not any(r.report == name and r.index in failed for r in updated)}
-    write_atomic(options.outdir / MANIFEST, json.dumps({"reports": kept}, indent=1, sort_keys=True).encode())
+    _write_manifest(options.outdir, kept, cohort_made)
     _remove_stale_reports(options.outdir, set(kept))
     return [dataclasses.replace(r, report=None) if r.index in failed else r for r in updated]
 
@@ -384,6 +446,8 @@ def _run_locked(
         summary.reports_seconds = time.perf_counter() - started
         errors += summary.errors
         _write_tables(options.outdir, rows, errors + notes, theme_ids, with_change)
+    else:
+        _drop_stale_pdfs(items, rows, criteria, stats, options)
     summary.errors = errors
     return summary
 

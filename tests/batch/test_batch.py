@@ -52,7 +52,7 @@ runner = CliRunner()
 
 
 def mini_options(outdir: Path, **kwargs: object) -> BatchOptions:
-    return BatchOptions(outdir=outdir, criteria_dir=MINI, jobs=1, pdf=False, **kwargs)  # type: ignore[arg-type]
+    return BatchOptions(**{"outdir": outdir, "criteria_dir": MINI, "jobs": 1, "pdf": False, **kwargs})  # type: ignore[arg-type]
 
 
 def write_table(path: Path, rows: list[list[str]], encoding: str = "utf-8", header: list[str] | None = None) -> Path:
@@ -575,3 +575,56 @@ def test_a_table_saved_as_excel_unicode_text_is_read(tmp_path: Path) -> None:
     summary = run_batch([table], mini_options(tmp_path / "out"))
     assert (summary.scored, summary.failed_inputs) == (1, 0)
     assert read_csv(tmp_path / "out" / "summary.csv")[0]["firm"] == GOOD_ROW[0]
+
+
+def test_pdfs_that_no_longer_match_the_tables_are_removed_and_matching_ones_kept(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", GOOD_ANSWERS, firm_name="Alpha Ltd")
+    b = response_file(inputs, "b.yaml", GOOD_ANSWERS, firm_name="Beta Ltd")
+    out = tmp_path / "out"
+    run_batch([inputs], mini_options(out, pdf=True))
+    reports = sorted((out / "reports").glob("*.pdf"))
+    assert len(reports) == 2 and (out / "cohort.pdf").exists()
+    run_batch([inputs], mini_options(out))  # --no-pdf, nothing changed: the PDFs still fit the tables
+    assert sorted((out / "reports").glob("*.pdf")) == reports and (out / "cohort.pdf").exists()
+    response_file(inputs, "b.yaml", {**GOOD_ANSWERS, "A-01": 0}, firm_name="Beta Ltd")
+    run_batch([inputs], mini_options(out))  # --no-pdf after a change: the cohort moved, every PDF is stale
+    assert not list((out / "reports").glob("*.pdf")) and not (out / "cohort.pdf").exists()
+    run_batch([inputs], mini_options(out, pdf=True))
+    b.write_text("firm: [broken", encoding="utf-8")
+    (inputs / "a.yaml").write_text("firm: [broken", encoding="utf-8")
+    summary = run_batch([inputs], mini_options(out, pdf=True))  # no firm scored: nothing may pass for its report
+    assert summary.scored == 0 and not list((out / "reports").glob("*.pdf")) and not (out / "cohort.pdf").exists()
+
+
+def test_a_cohort_template_or_a_new_logo_rerenders_what_it_touches(tmp_path: Path) -> None:
+    from assess.batch.cohort import cohort_stats
+    from assess.batch.inputs import collect_items
+    from assess.readers.criteria_files import load_criteria
+    from assess.report.brand import Brand
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", GOOD_ANSWERS, firm_name="Alpha Ltd")
+    response_file(inputs, "b.yaml", {**GOOD_ANSWERS, "A-01": 1}, firm_name="Beta Ltd")
+    out = tmp_path / "out"
+    run_batch([inputs], mini_options(out, pdf=True))
+    custom = tmp_path / "templates" / "cohort"
+    custom.mkdir(parents=True)
+    css = (ROOT / "templates" / "cohort" / "cohort.css").read_text(encoding="utf-8")
+    (custom / "cohort.css").write_text(css + "\nh1 { color: #800; }\n", encoding="utf-8")
+    summary = run_batch([inputs], mini_options(out, pdf=True, templates=tmp_path / "templates"))
+    assert (summary.reports_written, summary.reports_skipped) == (0, 2)  # firm reports do not read cohort/
+    logo = tmp_path / "brand" / "logo.png"
+    logo.parent.mkdir()
+    logo.write_bytes(b"\x89PNG first")
+    criteria = load_criteria(MINI)
+    items, _ = collect_items([inputs], criteria)
+    rows, _ = batch_run._score_all(items, criteria, mini_options(out), 1, None)
+    stats = cohort_stats(rows, ["alpha", "beta"])
+    options = mini_options(out, brand=Brand(logo="logo.png", folder=logo.parent))
+    before = batch_run._report_keys(items, rows, criteria, stats, options)
+    logo.write_bytes(b"\x89PNG second")  # the same file name, another image
+    after = batch_run._report_keys(items, rows, criteria, stats, options)
+    assert set(before[0].values()).isdisjoint(after[0].values()) and before[1] != after[1]
