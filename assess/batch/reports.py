@@ -13,7 +13,7 @@ from assess.batch.rows import FirmRow
 from assess.batch.worker import criteria_for, failure_message, score_item_result
 from assess.errors import UserError
 from assess.files import write_atomic
-from assess.models.common import Text
+from assess.models.common import Lang, Text
 from assess.models.criteria import CriteriaSet
 from assess.report.brand import Brand
 from assess.report.charts import Marker
@@ -96,14 +96,25 @@ def render_any(task: RenderTask | CohortTask) -> tuple[int, str | None]:
     from assess.batch.cohort_report import render_cohort_pdf
 
     criteria = criteria_for(task.criteria_folder)
+    lang = _lang(task.mode)
     try:
         pdf = render_cohort_pdf(criteria, task.rows, task.stats, task.mode, task.brand, task.templates)
         write_atomic(task.target, pdf)
     except UserError as exc:
-        return COHORT_INDEX, str(exc)
+        return COHORT_INDEX, one_line(exc, lang)
     except Exception as exc:  # a bug in assess: the firm reports and the tables still come out
-        return COHORT_INDEX, failure_message(exc)
+        return COHORT_INDEX, failure_message(exc, lang)
     return COHORT_INDEX, None
+
+
+def _lang(mode: Mode) -> Lang:
+    return "zh" if mode == "zh" else "en"
+
+
+def one_line(exc: UserError, lang: Lang) -> str:
+    """A user error as one line of errors.csv, in `lang` where assess has the words: the summary, then each problem."""
+    problems = "; ".join(problem.shown(lang) for problem in exc.problems)
+    return f"{exc.summary_in(lang)}: {problems}" if problems else exc.summary_in(lang)
 
 
 def render_item(task: RenderTask) -> tuple[int, str | None]:
@@ -113,7 +124,7 @@ def render_item(task: RenderTask) -> tuple[int, str | None]:
         result = score_item_result(task.item, criteria, task.profile)
         write_atomic(task.target, render_report(criteria, result, task.options))
     except UserError as exc:
-        return task.item.index, str(exc)
+        return task.item.index, one_line(exc, _lang(task.options.mode))
     except Exception as exc:  # a bug in assess met on this firm: the other reports still come out
-        return task.item.index, failure_message(exc)
+        return task.item.index, failure_message(exc, _lang(task.options.mode))
     return task.item.index, None

@@ -68,7 +68,11 @@ def print_summary(summary: BatchSummary, lang: Lang = "en") -> None:
     )
     failed = say("batch_failed", count=summary.failed_inputs).in_lang(lang)
     unchanged = say("batch_unchanged", count=summary.reports_skipped).in_lang(lang)
-    out.print(f"[green]✓[/green] {escape(scored + semicolon + failed + semicolon + reports + comma + unchanged)}")
+    line = scored + semicolon + failed + semicolon + reports + comma + unchanged
+    if summary.report_errors:
+        line += comma + say("batch_report_failures", count=summary.report_errors).in_lang(lang)
+    mark = "[green]✓[/green]" if summary.ok else "[yellow]![/yellow]"
+    out.print(f"{mark} {escape(line)}")
     for firm, inputs in summary.duplicates:
         twice = say("firm_given_twice", firm=firm, count=len(inputs), inputs=", ".join(inputs)).in_lang(lang)
         err.print(f"  [yellow]{escape(say('warning').in_lang(lang))}[/yellow] {escape(twice)}")

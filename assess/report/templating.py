@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from assess.errors import Problem, UserError
+from assess.messages import said_error, say
 from assess.models.common import Text
 from assess.paths import data_dir
 from assess.readers.safe_yaml import load_yaml
@@ -95,21 +96,26 @@ def make_environment(user_folder: Path | None) -> jinja2.Environment:
 
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
-    """Render, turning Jinja's exceptions into a TemplateError with the template name and line."""
+    """Render, turning any exception into a TemplateError with the template name and line: never a traceback."""
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name or name}:{exc.lineno}"
-        raise TemplateError(
-            f"The report template {exc.name or name} is broken", [Problem(where, exc.message or "")]
-        ) from None
+        raise _template_error("template_broken", exc.name or name, where, exc.message or "") from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError("A report template is missing", [Problem(str(exc.name), "template not found")]) from None
+        missing = say("template_not_found")
+        raise said_error(say("template_missing"), [(str(exc.name), missing)], TemplateError) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(
-            f"A report template uses something the context lacks ({name})",
-            [Problem(_template_frame(exc) or name, exc.message or "")],
-        ) from None
+        raise _template_error("template_lacks", name, _template_frame(exc) or name, exc.message or "") from None
+    except Exception as exc:  # any other error a template raises while rendering: {{ 1/0 }}, {{ "%d" % "x" }}
+        where = _template_frame(exc) or name
+        raise _template_error("template_failed", name, where, f"{type(exc).__name__}: {exc}") from None
+
+
+def _template_error(key: str, name: str, where: str, detail: str) -> TemplateError:
+    """A template error with its summary in both languages; Jinja's own detail stays as Jinja words it."""
+    summary = say(key, name=name)
+    return TemplateError(summary.in_lang("en"), [Problem(where, detail)], summary.in_lang("zh"))
 
 
 def _template_frame(exc: BaseException) -> str | None:

@@ -628,3 +628,20 @@ def test_a_cohort_template_or_a_new_logo_rerenders_what_it_touches(tmp_path: Pat
     logo.write_bytes(b"\x89PNG second")  # the same file name, another image
     after = batch_run._report_keys(items, rows, criteria, stats, options)
     assert set(before[0].values()).isdisjoint(after[0].values()) and before[1] != after[1]
+
+
+def test_a_report_that_fails_is_listed_in_the_chosen_language_and_counted(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", GOOD_ANSWERS, firm_name="Alpha Ltd")
+    sections = tmp_path / "templates" / "report" / "sections"
+    sections.mkdir(parents=True)
+    (sections / "summary.html.j2").write_text("{% if %}broken{% endif %}\n", encoding="utf-8")
+    args = ["batch", str(inputs), "-o", str(tmp_path / "out"), "-c", str(MINI), "--jobs", "1"]
+    result = runner.invoke(app, [*args, "--lang", "zh", "--templates", str(tmp_path / "templates")])
+    assert result.exit_code == 1, result.output
+    assert "1 份报告失败" in result.stdout and "✓" not in result.stdout, result.stdout
+    errors = read_csv(tmp_path / "out" / "errors.csv")
+    report_error = next(row for row in errors if "summary.html.j2" in row["problem"])
+    assert re.search(r"[\u4e00-\u9fff]", report_error["problem"]), report_error
+    assert not (tmp_path / "out" / "reports" / "alpha-ltd.pdf").exists()
