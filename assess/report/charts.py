@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-__all__ = ["RADAR_AXES", "Marker", "Series", "bar_chart", "radar_chart"]
+from assess.report.numbers import score_text
+
+__all__ = ["RADAR_AXES", "Marker", "Series", "bar_chart", "em_width", "radar_chart", "shorten"]
 
 RADAR_AXES = range(3, 13)  # a radar of fewer axes is no shape, of more one whose labels cannot be read
 
@@ -135,6 +137,16 @@ def _fit(line: str, max_em: float) -> str:
         line = line[:-1]
     line = line.rstrip()
     return line + ("…" if line and _wide(line[-1]) else "...")
+
+
+def em_width(text: str) -> float:
+    """Estimated width of `text` in em (1 per CJK character, 0.55 per other one)."""
+    return _em(text)
+
+
+def shorten(text: str, max_em: float) -> str:
+    """`text` on one line of at most `max_em` (estimated), cut short with an ellipsis beyond that."""
+    return _fit(_clean(text), max_em)
 
 
 def _text(x: float, y: float, text: str, *, size: float, anchor: str = "start", fill: str = _INK) -> str:
@@ -319,7 +331,7 @@ def bar_chart(
     below_colour: str = "#c0392b",
     floors: Sequence[float | None] | None = None,
     font_family: str = "Noto Sans SC",
-    value_format: str = "{:.0f}",
+    value_format: str | None = None,
     floor_label: str = "floor",
     title: str | None = None,
 ) -> Markup:
@@ -328,9 +340,11 @@ def bar_chart(
     A bar below its floor takes `below_colour`, so a failed floor is seen before it is read. Markers
     (cohort median, top quartile…) are short ticks in their colour, listed once each in a legend under the
     chart together with `floor_label`. None shows "—" and no bar: unscored is not zero. Values are clamped
-    to 0-100 for drawing but printed as given. `width` is the SVG's width in px: set it to the width of its
-    box (CSS px) and the text keeps its nominal size. Labels take at most 40% of it, on up to 2 lines, cut
-    short with an ellipsis beyond that. The height grows with the number of rows.
+    to 0-100 for drawing but printed as given: with `value_format`, or else as whole points rounded half
+    up, down when that would reach the row's floor the value misses (59.52, floor 60: "59"). `width` is
+    the SVG's width in px: set it to the width of its box (CSS px) and the text keeps its nominal size.
+    Labels take at most 40% of it, on up to 2 lines, cut short with an ellipsis beyond that. The height
+    grows with the number of rows.
     """
     rows = len(labels)
     if width < 200:
@@ -378,7 +392,12 @@ def bar_chart(
             body.append(_line(x(floor), r * row_h + 1, x(floor), (r + 1) * row_h - 1, _INK, 2.5))
             has_floor = True
         # The value goes at the end of the bar, but past any tick it would sit on (a bar just under its floor).
-        text = "—" if value is None else value_format.format(value)
+        if value is None:
+            text = "—"
+        elif value_format is None:  # whole points, never rounded up to a floor the value misses
+            text = score_text(value, 0, [floor])
+        else:
+            text = value_format.format(value)
         start = x0 + 4 if value is None else x(value) + 4
         for t in ticks:
             if start - 3 <= t <= start + _em(text) * 10 + 3:

@@ -17,8 +17,8 @@ from assess.models.common import Text
 from assess.models.criteria import CriteriaSet
 from assess.models.result import Priority, QuestionResult, Reason, ScoreResult
 from assess.report.brand import Brand
-from assess.report.charts import RADAR_AXES, Marker, Series, bar_chart, radar_chart
-from assess.report.numbers import number_text, overall_texts
+from assess.report.charts import RADAR_AXES, Marker, Series, bar_chart, em_width, radar_chart, shorten
+from assess.report.numbers import number_text, overall_texts, score_text
 from assess.report.wording import advice_for, answer_text, level_descriptor, same
 
 Mode = Literal["zh", "en", "bilingual"]
@@ -26,6 +26,11 @@ HORIZONS = (("quick", "horizon_quick"), ("medium", "horizon_medium"), ("long", "
 STEPS_PER_HORIZON = 6
 LIST_LENGTH = 5
 STRENGTHS_AND_GAPS = 3
+# The firm's name in the running header takes at most this many em (a CJK character is 1 em), then "…".
+RUNNING_FIRM_EM = 30.0
+# An evidence note longer than this (in em; about a third of a page in the appendix's note column) lets its
+# row break across pages: a row that must stay whole and is taller than a page leaves a page blank.
+TALL_NOTE_EM = 500.0
 # Chart widths in CSS px matching their printed widths in report.css (80 mm, 96 mm), so text prints at ~8 pt.
 RADAR_PX = 302
 BARS_PX = 363
@@ -73,6 +78,8 @@ class QuestionRow:
     advice: Text | None
     status: str
     note: str
+    tall: bool = False  # the note may fill much of a page: its appendix row may break across pages
+    veto: Text | None = None  # "veto V3": the triggered vetoes this question's answer takes part in
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,8 @@ class ThemeView:
     gaps: list[Text]
     rows: list[QuestionRow]
     change: str = ""
+    capped: bool = False  # a gate lowered the score (raw_score -> score); else the gates apply without effect
+    vetoes: list[Text] = field(default_factory=list)  # triggered vetoes caused by this theme's answers
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,7 @@ class HorizonView:
     title: Text
     note: Text
     steps: list[StepView]
+    more: Text | None = None  # "n more steps …": the steps beyond the ones shown, and where they all are
 
 
 @dataclass(frozen=True)
@@ -152,6 +162,10 @@ class ReportContext:
     generated: str
     generated_iso: str
     overall_change: str = ""
+    near_margin: str = "5"  # how close to every threshold "near award-ready" means, in points
+    status: str = "final"  # the response's status: "draft" or "final"
+    draft: bool = False
+    running_firm: str = ""  # the firm's name shortened for the running header
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -172,12 +186,28 @@ def _fill(template: Text, **values: str) -> Text:
     return Text(zh=template.zh.format(**values), en=template.en.format(**values))
 
 
+def _threshold(value: float | None) -> str:
+    """A threshold as the criteria set writes it: 70, 62.5."""
+    return "—" if value is None else f"{value:g}"
+
+
 class _Builder:
     def __init__(self, criteria: CriteriaSet, result: ScoreResult, labels: dict[str, Text]) -> None:
         self.c = criteria
         self.r = result
         self.labels = labels
         self.theme_titles = {t.id: t.title for t in criteria.themes}
+        # the overall score as the cover and the cards show it, so the readiness reasons say the same number
+        self.overall, self.overall_1000 = overall_texts(
+            result.overall_1000, [criteria.award.overall_min, *(b.min_score for b in criteria.bands)]
+        )
+        # question id -> ids of the triggered vetoes reading it
+        self.veto_of: dict[str, list[str]] = {}
+        for v in result.vetoes:
+            if v.status == "triggered":
+                for qid in v.questions:
+                    if qid in criteria.questions:
+                        self.veto_of.setdefault(qid, []).append(v.id)
 
     def step(self, p: Priority) -> StepView:
         q = self.c.questions[p.question_id]
@@ -208,8 +238,10 @@ class _Builder:
         template = self.labels[f"reason_{reason.code}"]
         if reason.code == "incomplete":
             value, threshold = f"{(reason.value or 0):.0%}", f"{(reason.threshold or 0):.0%}"
+        elif reason.code == "overall_below" and reason.value is not None:
+            value, threshold = self.overall, _threshold(reason.threshold)
         else:
-            value, threshold = number_text(reason.value), number_text(reason.threshold, 0)
+            value, threshold = score_text(reason.value, 1, [reason.threshold]), _threshold(reason.threshold)
         return Text(
             zh=template.zh.format(subject=subject_text.zh, value=value, threshold=threshold),
             en=template.en.format(subject=subject_text.en, value=value, threshold=threshold),
@@ -240,6 +272,8 @@ class _Builder:
             # an unanswered question that earns nothing either way (free text) is shown quietly, not as a gap
             status="unanswered_unscored" if qr.status == "unanswered" and not qr.counted else qr.status,
             note=qr.note or "",
+            tall=qr.note is not None and em_width(qr.note) > TALL_NOTE_EM,
+            veto=_fill(self.labels["veto_tag"], id=" ".join(self.veto_of[qr.id])) if qr.id in self.veto_of else None,
         )
 
     def themes(self) -> list[ThemeView]:
@@ -257,19 +291,26 @@ class _Builder:
                 if share <= 0.25
             ][:STRENGTHS_AND_GAPS]
             gates = [g.title for g in self.c.gates if g.id in theme_result.gates]
+            vetoed = {vid for q in results for vid in self.veto_of.get(q.id, [])}
+            vetoes = [
+                _labelled(_fill(self.labels["veto_tag"], id=v.id), v.title) for v in self.c.vetoes if v.id in vetoed
+            ]
+            score, raw = theme_result.score, theme_result.raw_score
             views.append(
                 ThemeView(
                     id=theme.id,
                     title=theme.title,
                     description=theme.description,
-                    score=number_text(theme_result.score),
-                    raw_score=number_text(theme_result.raw_score),
-                    floor=number_text(theme_result.floor, 0),
+                    score=score_text(score, 1, [theme_result.floor]),
+                    raw_score=score_text(raw, 1, [theme_result.floor]),
+                    floor=_threshold(theme_result.floor),
                     meets_floor=theme_result.meets_floor is not False,
                     gates=gates,
                     strengths=strengths,
                     gaps=gaps,
                     rows=[self.row(q) for q in results],
+                    capped=score is not None and raw is not None and score < raw,
+                    vetoes=vetoes,
                 )
             )
         return views
@@ -277,10 +318,11 @@ class _Builder:
     def roadmap(self) -> list[HorizonView]:
         horizons = []
         for effort, key in HORIZONS:
-            steps = [self.step(p) for p in self.r.priorities if p.effort == effort and p.gain > 0]
-            horizons.append(
-                HorizonView(effort, self.labels[key], self.labels[f"{key}_note"], steps[:STEPS_PER_HORIZON])
-            )
+            chosen = [p for p in self.r.priorities if p.effort == effort and p.gain > 0]
+            left = len(chosen) - STEPS_PER_HORIZON
+            more = None if left <= 0 else _fill(self.labels["more_steps"], count=str(left))
+            steps = [self.step(p) for p in chosen[:STEPS_PER_HORIZON]]
+            horizons.append(HorizonView(effort, self.labels[key], self.labels[f"{key}_note"], steps, more))
         return horizons
 
 
@@ -346,9 +388,11 @@ def build_context(
         band_views.append(BandView(item.name, f"{item.min_score:g}–{upper:g}", item.description))
     changes = previous or {}
     themes = [dataclasses.replace(view, change=_signed(changes.get(view.id))) for view in b.themes()]
-    overall, overall_1000 = overall_texts(result.overall_1000)
     return ReportContext(
         overall_change=_signed(changes.get("overall")),
+        status=result.status,
+        draft=result.status == "draft",
+        running_firm=shorten(firm.name, RUNNING_FIRM_EM),
         mode=mode,
         html_lang="en" if mode == "en" else "zh-CN",
         labels=labels,
@@ -367,8 +411,8 @@ def build_context(
         criteria_version=criteria.version,
         criteria_hash=result.criteria.content_hash.removeprefix("sha256:")[:12],
         profile=profile.title,
-        overall=overall,
-        overall_1000=overall_1000,
+        overall=b.overall,
+        overall_1000=b.overall_1000,
         band=band.name if band else same("—"),
         band_description=band.description if band else same("—"),
         band_caps=[
@@ -397,6 +441,7 @@ def build_context(
         ],
         bands=band_views,
         award_overall_min=f"{criteria.award.overall_min:g}",
+        near_margin=f"{criteria.award.near_margin:g}",
         provisional_below=f"{criteria.provisional_below:.0%}",
         max_na_share=f"{criteria.na_policy.max_na_share:.0%}",
         generated=generated.strftime("%Y-%m-%d %H:%M"),

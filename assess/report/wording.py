@@ -25,7 +25,7 @@ def same(text: str) -> Text:
 
 
 def answer_text(criteria: CriteriaSet, question: Question, value: AnswerValue | None) -> Text:
-    """How an answer reads: '3 已管理 / 3 Managed', an option's text, '是 / Yes', '0.8 %'."""
+    """How an answer reads: '3 已管理 / 3 Managed', an option's text, '是 / Yes', '0.8%'."""
     if value is None:
         return same("—")
     if isinstance(question, LevelQuestion) and isinstance(value, int):
@@ -45,10 +45,16 @@ def answer_text(criteria: CriteriaSet, question: Question, value: AnswerValue | 
         return criteria.answer_labels.yes if value is True else criteria.answer_labels.no
     if isinstance(question, NumberQuestion):
         shown = value if isinstance(value, str) else f"{value:g}"
-        return Text(zh=f"{shown} {question.unit.zh}".strip(), en=f"{shown} {question.unit.en}".strip())
+        return Text(zh=_with_unit(shown, question.unit.zh), en=_with_unit(shown, question.unit.en))
     if isinstance(question, TextQuestion):
         return same(str(value))
     return same(str(value))
+
+
+def _with_unit(number: str, unit: str) -> str:
+    """'12 pcs', but '32%' and '5‰': a percent or per-mille sign follows the number without a space."""
+    unit = unit.strip()
+    return f"{number}{unit}" if unit[:1] in ("%", "‰", "％") else f"{number} {unit}".strip()
 
 
 def level_descriptor(question: Question, value: AnswerValue | None) -> Text | None:

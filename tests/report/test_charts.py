@@ -223,6 +223,13 @@ def test_bar_without_markers_or_floors_has_no_legend() -> None:
     assert texts(root) == ["0", "25", "50", "75", "100", "A", "50"]
 
 
+def test_bar_value_never_reads_as_reaching_a_floor_it_misses() -> None:
+    """59.52 against a floor of 60 is a red bar: its value reads 59, not 60; halves otherwise round up."""
+    root = parse(bar_chart(["A", "B", "C"], [59.52, 62.5, 60.5], floors=[60, 50, 60]))
+    values = [t for t in texts(root)[5:] if t not in ("A", "B", "C", "floor")]
+    assert values == ["59", "63", "61"]
+
+
 def test_bar_value_moves_off_a_tick_it_would_sit_on() -> None:
     root = parse(bar_chart(["A"], [57], floors=[60]))
     floor_x = float(next(ln for ln in root.iter(f"{NS}line") if ln.get("stroke") == "#222222").attrib["x1"])

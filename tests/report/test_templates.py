@@ -84,6 +84,8 @@ def test_brand_name_colour_logo_and_footer(criteria: CriteriaSet, strong: ScoreR
     text = pdf_text(pdf, tmp_path)
     assert "Yongxin Quality Consulting" in text
     assert "Confidential — prepared for the client" in text
+    for page in text.split("\f")[1:-1]:  # the footer reaches every page after the cover, bottom-left
+        assert [line for line in page.splitlines() if line.strip()][-1].strip().startswith("Confidential — prepared")
     assert b"/Subtype /Image" in pdf or b"/Subtype/Image" in pdf
 
 
