@@ -45,8 +45,11 @@ class CohortStats:
     readiness: dict[str, int]
     bands: dict[str, int]
     vetoes: dict[str, int]
-    common_gaps: list[tuple[str, int]]
+    common_gaps: list[tuple[str, int, int]]  # question id, firms weak on it, firms it counts for
     changes: dict[str, Change | None] | None = None  # "overall" and each theme; None without --previous
+    failed_inputs: int = 0  # inputs of the batch that could not be scored: not in these numbers
+    previous_firms: int | None = None  # firms in the --previous results; None without --previous
+    previous_matched: int = 0  # firms of this batch found in them
 
 
 def change(deltas: list[float | None]) -> Change | None:
@@ -95,8 +98,19 @@ def distribution(values: list[float | None]) -> Distribution | None:
     )
 
 
+def _common_gaps(rows: list[FirmRow], top: int) -> list[tuple[str, int, int]]:
+    """The questions most firms are weak on, each with how many firms it counts for (the share's denominator).
+
+    A question that does not apply to a firm (not applicable, or outside its profile) is no gap of it and
+    is left out of the denominator too: 10 weak out of the 12 it applies to is 83%, not 10 of 40.
+    """
+    weak = Counter(qid for row in rows for qid in row.weak_questions)
+    skipped = Counter(qid for row in rows for qid in row.not_counted)
+    ranked = sorted(weak.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return [(qid, n, len(rows) - skipped[qid]) for qid, n in ranked]
+
+
 def cohort_stats(rows: list[FirmRow], theme_ids: list[str], top_gaps: int = 10) -> CohortStats:
-    gaps = Counter(qid for row in rows for qid in row.weak_questions)
     return CohortStats(
         count=len(rows),
         overall=distribution([r.overall for r in rows]),
@@ -104,7 +118,7 @@ def cohort_stats(rows: list[FirmRow], theme_ids: list[str], top_gaps: int = 10) 
         readiness=dict(sorted(Counter(r.readiness for r in rows).items())),
         bands=dict(sorted(Counter(r.band or "—" for r in rows).items())),
         vetoes=dict(sorted(Counter(v for r in rows for v in r.vetoes).items())),
-        common_gaps=sorted(gaps.items(), key=lambda kv: (-kv[1], kv[0]))[:top_gaps],
+        common_gaps=_common_gaps(rows, top_gaps),
         changes=(
             {key: change([r.change.get(key) for r in rows]) for key in ("overall", *theme_ids)}
             if any(r.change for r in rows)

@@ -40,7 +40,7 @@ from assess.report.charts import (
 )
 from assess.report.context import Mode, chart_label
 from assess.report.fonts import FontSet, check_rendering_setup
-from assess.report.numbers import number_text, overall_texts
+from assess.report.numbers import number_text, overall_texts, signed_text
 from assess.report.pdf import html_to_pdf
 from assess.report.templating import (
     builtin_templates,
@@ -225,6 +225,7 @@ class GapView:
     question: Text
     theme: Text
     firms: str
+    applicable: str  # how many firms the question counts for: the share's denominator
     share: str
 
 
@@ -264,6 +265,8 @@ class CohortContext:
     themes: list[StatView]
     themes_svg: Markup | None
     changes: list[ChangeView]  # empty without --previous (or when no firm was found there)
+    previous_note: Text | None  # with --previous: how many firms were found there, or that none was
+    failed_note: Text | None  # inputs that could not be scored and so are not in this report
     league: list[LeagueRow]
     gaps: list[GapView]
     gaps_intro: Text
@@ -313,10 +316,18 @@ def _changes(criteria: CriteriaSet, stats: CohortStats, labels: dict[str, Text])
         if moved is None:
             views.append(ChangeView(title, "0", "—", "—", "—"))
             continue
-        median = number_text(abs(moved.median))
-        signed = median if moved.median == 0 else f"+{median}" if moved.median > 0 else f"−{median}"
-        views.append(ChangeView(title, str(moved.compared), signed, str(moved.improved), str(moved.declined)))
+        median = signed_text(moved.median)
+        views.append(ChangeView(title, str(moved.compared), median, str(moved.improved), str(moved.declined)))
     return views
+
+
+def _previous_note(stats: CohortStats, labels: dict[str, Text]) -> Text | None:
+    """With --previous, how many of this batch's firms were found in the earlier results (none: said, not hidden)."""
+    if stats.previous_firms is None:
+        return None
+    key = "previous_matched" if stats.previous_matched else "previous_none_matched"
+    values = {"matched": str(stats.previous_matched), "total": str(stats.count), "previous": str(stats.previous_firms)}
+    return _fill(labels[key], **values)
 
 
 def _counts(items: list[tuple[str, Text, str, int]], total: int) -> list[CountView]:
@@ -439,7 +450,7 @@ def cohort_context(
         )
 
     gaps = []
-    for qid, n in stats.common_gaps:
+    for qid, n, applicable in stats.common_gaps:
         question = criteria.questions.get(qid)
         theme = criteria.theme_of.get(qid)
         gaps.append(
@@ -448,7 +459,8 @@ def cohort_context(
                 question=question.text if question else same(qid),
                 theme=theme_labels[theme] if theme else same("—"),
                 firms=str(n),
-                share=_share(n, total),
+                applicable=str(applicable),
+                share=_share(n, applicable),
             )
         )
 
@@ -492,6 +504,8 @@ def cohort_context(
         themes=[_stat(t.title, stats.themes.get(t.id)) for t in criteria.themes],
         themes_svg=themes_svg,
         changes=_changes(criteria, stats, labels),
+        previous_note=_previous_note(stats, labels),
+        failed_note=_fill(labels["inputs_failed_note"], n=str(stats.failed_inputs)) if stats.failed_inputs else None,
         league=league,
         gaps=gaps,
         gaps_intro=_fill(labels["gaps_intro"], share=f"{WEAK_SHARE:.0%}"),

@@ -27,6 +27,7 @@ class FirmRow:
     provisional: bool
     readiness: str
     weak_questions: tuple[str, ...]
+    not_counted: tuple[str, ...] = ()  # questions that do not apply to this firm (or earn nothing): not gaps
     report: str | None = None
     rank: int = 0
     percentile: float = 0.0
@@ -64,4 +65,5 @@ def firm_row(index: int, source: str, result: ScoreResult) -> FirmRow:
         provisional=result.provisional,
         readiness=result.readiness.verdict,
         weak_questions=weak,
+        not_counted=tuple(q.id for q in result.questions if not q.counted),
     )

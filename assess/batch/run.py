@@ -271,7 +271,9 @@ def _report_keys(
         stem = item.path.stem if item.row is None else ""
         name = f"reports/{report_file_name(row.index, row.firm, row.credit_code, stem)}"
         keys[name] = _hash([common, item.content_digest(), row.change])
-    cohort = _hash([*made_with, _folder_digest(folders), [dataclasses.replace(r, report=None) for r in rows]])
+    batch_facts = [stats.failed_inputs, stats.previous_firms, stats.previous_matched]  # cohort.pdf says them
+    firms = [dataclasses.replace(r, report=None) for r in rows]
+    cohort = _hash([*made_with, _folder_digest(folders), batch_facts, firms])
     return keys, cohort
 
 
@@ -436,7 +438,12 @@ def _run_locked(
         rows = [dataclasses.replace(r, change=change_of(r, previous)) for r in rows]
         summary.previous_matched = sum(1 for r in rows if r.change)
     theme_ids = [t.id for t in criteria.themes]
-    stats = cohort_stats(rows, theme_ids)
+    stats = dataclasses.replace(
+        cohort_stats(rows, theme_ids),
+        failed_inputs=summary.failed_inputs,
+        previous_firms=None if previous is None else len(previous),
+        previous_matched=summary.previous_matched or 0,
+    )
     summary.scored = len(rows)
     with_change = previous is not None
     _write_tables(options.outdir, rows, errors + notes, theme_ids, with_change)  # early: nothing lost if reports fail

@@ -18,7 +18,7 @@ from assess.models.criteria import CriteriaSet
 from assess.models.result import Priority, QuestionResult, Reason, ScoreResult
 from assess.report.brand import Brand
 from assess.report.charts import RADAR_AXES, Marker, Series, bar_chart, em_width, radar_chart, shorten
-from assess.report.numbers import number_text, overall_texts, score_text
+from assess.report.numbers import overall_texts, score_text, signed_text
 from assess.report.wording import advice_for, answer_text, level_descriptor, same
 
 Mode = Literal["zh", "en", "bilingual"]
@@ -171,10 +171,7 @@ class ReportContext:
 
 def _signed(value: float | None) -> str:
     """A change as '+3.2' / '−1.5'; empty when there is nothing to compare."""
-    if value is None:
-        return ""
-    shown = number_text(abs(value))
-    return f"+{shown}" if value >= 0 else f"−{shown}"
+    return "" if value is None else signed_text(value)
 
 
 def _labelled(label: Text, text: Text) -> Text:

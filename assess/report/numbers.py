@@ -56,3 +56,14 @@ def overall_texts(overall_1000: float | None, thresholds: Iterable[float | None]
         return NO_NUMBER, NO_NUMBER
     points = int(_rounded(overall_1000, 0, thresholds, scale=10))
     return f"{points / 10:.1f}", str(points)
+
+
+def signed_text(value: float) -> str:
+    """A change as '+3.2' or '−1.5' (a true minus sign); one that shows as 0.0 has no sign: '0.0'.
+
+    The firm reports and cohort.pdf both use it, so one change never reads '+0.0' in one and '0.0' in the other.
+    """
+    shown = number_text(abs(value))
+    if Decimal(shown) == 0:
+        return shown
+    return f"+{shown}" if value > 0 else f"−{shown}"

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -645,3 +646,24 @@ def test_a_report_that_fails_is_listed_in_the_chosen_language_and_counted(tmp_pa
     report_error = next(row for row in errors if "summary.html.j2" in row["problem"])
     assert re.search(r"[\u4e00-\u9fff]", report_error["problem"]), report_error
     assert not (tmp_path / "out" / "reports" / "alpha-ltd.pdf").exists()
+
+
+def test_cohort_pdf_names_failed_inputs_and_a_previous_batch_that_matched_no_firm(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", GOOD_ANSWERS, firm_name="Alpha Ltd")
+    run_batch([inputs], mini_options(tmp_path / "2025"))
+    response_file(inputs, "a.yaml", GOOD_ANSWERS, firm_name="Quite Another Ltd")
+    (inputs / "b.yaml").write_text("firm: [broken", encoding="utf-8")
+    out = tmp_path / "2026"
+    summary = run_batch([inputs], mini_options(out, pdf=True, previous=tmp_path / "2025"))
+    assert (summary.failed_inputs, summary.previous_matched) == (1, 0)
+    text = subprocess.run(["pdftotext", str(out / "cohort.pdf"), "-"], capture_output=True, text=True).stdout
+    flat = " ".join(text.split())
+    assert "Inputs not scored 1 (not in this report; errors.csv says why)" in flat
+    assert "No firm of this batch was found in the previous results (firms there: 1;" in flat
+    (inputs / "b.yaml").unlink()  # one input fewer failing: cohort.pdf says something else, so it is made again
+    again = run_batch([inputs], mini_options(out, pdf=True, previous=tmp_path / "2025"))
+    assert (again.reports_written, again.reports_skipped) == (0, 1)
+    text = subprocess.run(["pdftotext", str(out / "cohort.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Inputs not scored" not in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from assess.batch.cohort import change, cohort_stats, distribution, rank_rows
@@ -43,3 +44,11 @@ def test_firms_without_a_finite_score_get_no_rank_and_the_others_rank_as_usual()
     assert stats.themes["alpha"] is None
     moved = change([1.0, math.nan, -2.0, None])
     assert moved is not None and (moved.compared, moved.improved, moved.declined) == (2, 1, 1)
+
+
+def test_a_gaps_share_counts_only_the_firms_the_question_applies_to() -> None:
+    weak = [dataclasses.replace(row(i, 50.0), weak_questions=("Q1",)) for i in range(3)]
+    strong = [row(3, 80.0)]
+    skipped = [dataclasses.replace(row(i, 60.0), not_counted=("Q1",)) for i in range(4, 10)]
+    stats = cohort_stats([*weak, *strong, *skipped], ["alpha"])
+    assert stats.common_gaps == [("Q1", 3, 4)]  # 3 weak of the 4 firms Q1 applies to, not of all 10

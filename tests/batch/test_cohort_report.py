@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html as html_module
 import io
 import re
 import subprocess
@@ -134,8 +135,8 @@ def test_distributions_gaps_and_vetoes(english_pdf: bytes, stats: CohortStats, t
         + rf"\s+{brand.count}",
         text,
     )
-    qid, n = stats.common_gaps[0]
-    assert re.search(rf"{re.escape(qid)}\s.*\s{n} / {stats.count}\s+{n / stats.count:.0%}", text)
+    qid, n, applicable = stats.common_gaps[0]
+    assert re.search(rf"{re.escape(qid)}\s.*\s{n} / {applicable}\s+{n / applicable:.0%}", text)
     assert stats.vetoes == {"V3": 1}
     assert re.search(
         r"V3\s+Penalty for counterfeiting, forgery or infringement\s+1\s+7%\s+宁波晟曜光伏科技有限公司", text
@@ -256,3 +257,25 @@ def test_a_batch_with_previous_results_shows_how_the_cohort_moved(criteria: Crit
     assert re.search(r"Overall score</td><td class=\"num\">4</td><td class=\"num strong\">\+1\.3</td>", section)
     assert "Change since the previous batch" in section
     assert 'id="changes"' not in cohort_html(criteria, rows, stats_for(criteria, rows), "en", Brand(), generated=WHEN)
+
+
+def test_the_cohort_report_says_how_many_inputs_failed_and_how_many_firms_last_year_matched(
+    criteria: CriteriaSet, rows: list[FirmRow], stats: CohortStats
+) -> None:
+    assert "Inputs not scored" not in cohort_html(criteria, rows, stats, "en", Brand(), generated=WHEN)
+    failed = dataclasses.replace(stats, failed_inputs=3)
+    html = cohort_html(criteria, rows, failed, "zh", Brand(), generated=WHEN)
+    assert "未能评分的输入" in html and "3 个（不在本报告中，原因见 errors.csv）" in html
+    none_found = dataclasses.replace(stats, previous_firms=12, previous_matched=0)
+    html = cohort_html(criteria, rows, none_found, "en", Brand(), generated=WHEN)
+    section = html_module.unescape(html[html.index('id="changes"') :])
+    assert "No firm of this batch was found in the previous results (firms there: 12;" in section
+    assert "<table" not in section.split("</section>")[0]  # nothing to compare: no empty table
+
+
+def test_a_change_that_rounds_to_zero_has_no_sign_in_the_cohort_report(
+    criteria: CriteriaSet, rows: list[FirmRow]
+) -> None:
+    moved = [dataclasses.replace(r, change={"overall": 0.04}) for r in rows]
+    html = cohort_html(criteria, moved, stats_for(criteria, moved), "en", Brand(), generated=WHEN)
+    assert re.search(r"Overall score</td><td class=\"num\">\d+</td><td class=\"num strong\">0\.0</td>", html)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assess.report.numbers import number_text, overall_texts, score_text
+from assess.report.numbers import number_text, overall_texts, score_text, signed_text
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,11 @@ def test_below_stays_below_and_the_error_stays_under_one_step(value: Decimal, th
     shown = Decimal(score_text(float(value), digits, [threshold]))
     assert (shown >= Decimal(repr(threshold))) == (value >= Decimal(repr(threshold)))
     assert abs(shown - value) < Decimal(1).scaleb(-digits)
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [(3.25, "+3.3"), (-1.5, "−1.5"), (0.0, "0.0"), (0.04, "0.0"), (-0.04, "0.0"), (-0.05, "−0.1"), (0.05, "+0.1")],
+)
+def test_a_change_has_a_sign_unless_it_shows_as_zero(change: float, shown: str) -> None:
+    assert signed_text(change) == shown
