@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assess.batch.rows import ErrorRow, FirmRow
+from assess.batch.summary_words import SummaryWords
 from assess.exports.safe_cells import is_dangerous, neutralise
 
 _FIXED_DATE = datetime.datetime(2000, 1, 1)  # the workbook's "created" stamp: the same content, the same bytes
@@ -94,28 +95,55 @@ def errors_csv(errors: list[ErrorRow]) -> bytes:
     return _csv(table)
 
 
-def summary_xlsx(rows: list[FirmRow], theme_ids: Sequence[str], with_change: bool) -> bytes:
-    """The summary as a workbook: a styled header, frozen names, a filter over every column."""
+def _heading_width(heading: str) -> float:
+    """A column width (in Excel's character units) that shows its heading's longest line: CJK counts double."""
+    longest = max(sum(2 if ord(ch) > 0x2E7F else 1.1 for ch in line) for line in heading.split("\n"))
+    return min(max(10.0, longest + 2), 30.0)
+
+
+def summary_xlsx(
+    rows: list[FirmRow], theme_ids: Sequence[str], with_change: bool, words: SummaryWords | None = None
+) -> bytes:
+    """The summary as a workbook: a styled header, frozen names, a filter over every column.
+
+    With `words`, headings and codes (band, industry, readiness, yes/no) read in the batch's language;
+    without, the workbook shows summary.csv's column ids and codes.
+    """
     import xlsxwriter  # imported when a workbook is written: ~40 ms that no other command needs
 
-    header = summary_header(theme_ids, with_change)
+    columns = summary_header(theme_ids, with_change)
+    header = [words.heading(column) for column in columns] if words else columns
+    translations = [(i, words.codes[c]) for i, c in enumerate(columns) if c in words.codes] if words else []
     with tempfile.TemporaryDirectory(prefix="assess-xlsx-") as folder:
         path = Path(folder) / "summary.xlsx"
         workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": folder, **_PLAIN_TEXT})
         workbook.set_properties({"author": "assess", "created": _FIXED_DATE})
         sheet = workbook.add_worksheet("summary")
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            sheet.set_column(column, column, width)
+        for column, heading in enumerate(header):
+            fixed = _COLUMN_WIDTHS[column] if column < len(_COLUMN_WIDTHS) else 0
+            sheet.set_column(column, column, max(fixed, _heading_width(heading)))
         sheet.freeze_panes(1, 2)
         sheet.autofilter(0, 0, len(rows), len(header) - 1)
-        sheet.write_row(0, 0, header, workbook.add_format(_HEADER_STYLE))
+        wrapped = any("\n" in heading for heading in header)  # bilingual headings: Chinese above English
+        sheet.write_row(0, 0, header, workbook.add_format({**_HEADER_STYLE, "text_wrap": wrapped, "valign": "top"}))
+        if wrapped:
+            sheet.set_row(0, 30)
         # Formula-like text is written as it is, as a string flagged "quote prefix": what Excel stores when
         # someone types '=..., so it shows the text unchanged and stays text even when the cell is edited.
         quoted = workbook.add_format({"quote_prefix": True})
+        share = workbook.add_format({"num_format": "0%"})  # completeness is a fraction: 0.85 shows as 85%
+        completeness = columns.index("completeness")
         for number, row in enumerate(rows, start=1):
-            for column, value in enumerate(summary_values(row, theme_ids, with_change)):
+            values = summary_values(row, theme_ids, with_change)
+            for index, names in translations:
+                value = values[index]
+                if isinstance(value, str):
+                    values[index] = names.get(value, value)
+            for column, value in enumerate(values):
                 if isinstance(value, str) and is_dangerous(value):
                     sheet.write_string(number, column, value, quoted)
+                elif column == completeness:
+                    sheet.write(number, column, value, share)
                 else:
                     sheet.write(number, column, value)
         workbook.close()

@@ -29,6 +29,7 @@ from assess.batch.inputs import BatchItem, collect_items, load_mapping
 from assess.batch.outputs import errors_csv, summary_csv, summary_xlsx
 from assess.batch.previous import PreviousResults, change_of, check_comparable, load_previous
 from assess.batch.rows import ErrorRow, FirmRow
+from assess.batch.summary_words import SummaryWords, summary_words
 from assess.batch.worker import Chunk, score_chunk, share_criteria
 from assess.errors import UserError
 from assess.files import folder_lock, write_atomic
@@ -399,12 +400,13 @@ def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | No
     previous = load_previous(options.previous) if options.previous else None
     if previous is not None:
         check_comparable(previous, criteria, options.profile)
+    words = summary_words(criteria, options.mode, options.templates)  # a broken labels file: said before any output
     items, errors = collect_items(inputs, criteria, mapping, options.lang)
     if not items and not errors:
         message = say("no_inputs", paths=", ".join(str(p) for p in inputs))
         raise UserError(str(message), [], message.in_lang("zh"))
     with folder_lock(options.outdir):
-        return _run_locked(items, errors, options, criteria, previous, progress)
+        return _run_locked(items, errors, options, criteria, previous, words, progress)
 
 
 def _run_locked(
@@ -413,6 +415,7 @@ def _run_locked(
     options: BatchOptions,
     criteria: CriteriaSet,
     previous: PreviousResults | None,
+    words: SummaryWords,
     progress: Progress | None,
 ) -> BatchSummary:
     jobs = _jobs(options.jobs)
@@ -446,13 +449,14 @@ def _run_locked(
     )
     summary.scored = len(rows)
     with_change = previous is not None
-    _write_tables(options.outdir, rows, errors + notes, theme_ids, with_change)  # early: nothing lost if reports fail
+    # Written early: nothing is lost if the reports fail.
+    _write_tables(options.outdir, rows, errors + notes, theme_ids, with_change, words)
     if options.pdf and rows:
         started = time.perf_counter()
         rows = _render_reports(items, rows, criteria, stats, options, jobs, progress, summary)
         summary.reports_seconds = time.perf_counter() - started
         errors += summary.errors
-        _write_tables(options.outdir, rows, errors + notes, theme_ids, with_change)
+        _write_tables(options.outdir, rows, errors + notes, theme_ids, with_change, words)
     else:
         _drop_stale_pdfs(items, rows, criteria, stats, options)
     summary.errors = errors
@@ -475,10 +479,15 @@ def _duplicates(rows: list[FirmRow]) -> list[tuple[str, list[str]]]:
 
 
 def _write_tables(
-    outdir: Path, rows: list[FirmRow], errors: list[ErrorRow], theme_ids: list[str], with_change: bool
+    outdir: Path,
+    rows: list[FirmRow],
+    errors: list[ErrorRow],
+    theme_ids: list[str],
+    with_change: bool,
+    words: SummaryWords,
 ) -> None:
     write_atomic(outdir / "summary.csv", summary_csv(rows, theme_ids, with_change))
-    write_atomic(outdir / "summary.xlsx", summary_xlsx(rows, theme_ids, with_change))
+    write_atomic(outdir / "summary.xlsx", summary_xlsx(rows, theme_ids, with_change, words))
     write_atomic(outdir / "errors.csv", errors_csv(errors))
 
 

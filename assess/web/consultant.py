@@ -188,7 +188,7 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
             return login
         rows, _ = ctx.scoring.cohort_rows(ctx.scoring.listed(ctx.store))
         return Response(
-            ctx.scoring.summary_xlsx(rows),
+            ctx.scoring.summary_xlsx(rows, ctx.mode(request)),
             media_type=XLSX,
             headers={"Content-Disposition": 'attachment; filename="summary.xlsx"'},
         )

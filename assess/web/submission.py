@@ -20,6 +20,7 @@ from assess.batch.cohort import cohort_stats, rank_rows
 from assess.batch.cohort_report import render_cohort_pdf
 from assess.batch.outputs import summary_csv, summary_xlsx
 from assess.batch.rows import FirmRow, firm_row
+from assess.batch.summary_words import summary_words
 from assess.errors import Problem, ResponseError, UserError
 from assess.models.criteria import CriteriaSet
 from assess.models.response import Response
@@ -172,8 +173,9 @@ class Scoring:
     def summary_csv(self, rows: list[FirmRow]) -> bytes:
         return summary_csv(rows, self.theme_ids, False)
 
-    def summary_xlsx(self, rows: list[FirmRow]) -> bytes:
-        return summary_xlsx(rows, self.theme_ids, False)
+    def summary_xlsx(self, rows: list[FirmRow], mode: Mode = "bilingual") -> bytes:
+        """The workbook in the consultant's language (summary.csv keeps the column ids)."""
+        return summary_xlsx(rows, self.theme_ids, False, summary_words(self.criteria, mode))
 
     def cohort_pdf(self, rows: list[FirmRow], mode: Mode) -> bytes:
         stats = cohort_stats(rows, self.theme_ids)

@@ -450,6 +450,9 @@ def test_cli_summary_and_errors_in_chinese(tmp_path: Path) -> None:
     assert re.search(r"^评分 .* 2/2", result.stderr, re.MULTILINE), result.stderr  # the progress bar
     [error] = read_csv(tmp_path / "out" / "errors.csv")
     assert error["problem"] == "这似乎是二进制文件，不是文本（应为 YAML 或 JSON）"
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx").active
+    assert sheet is not None and (sheet["B1"].value, sheet["E1"].value) == ("企业名称", "总分（百分制）")
+    assert list(read_csv(tmp_path / "out" / "summary.csv")[0])[:2] == ["input", "firm"]  # for programs: ids
 
 
 def test_process_pool_gives_the_same_results(tmp_path: Path) -> None:

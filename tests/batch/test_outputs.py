@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assess.api import load_criteria
 from assess.batch.inputs import BatchItem
 from assess.batch.outputs import summary_header, summary_xlsx
 from assess.batch.rows import FirmRow
+from assess.batch.summary_words import summary_words
+from assess.errors import UserError
 
 THEMES = ["BR", "QM"]
 
@@ -63,6 +68,8 @@ def test_numbers_stay_numbers_and_missing_values_stay_empty() -> None:
     assert values["overall"] == [None, 61.5] and values["overall_1000"] == [None, 615]
     assert values["BR"] == [70, 70] and values["QM"] == [None, None]
     assert values["rank"] == [1, 2] and values["provisional"] == ["no", "no"]
+    column = summary_header(THEMES, with_change=False).index("completeness") + 1
+    assert values["completeness"] == [0.9, 0.9] and sheet.cell(row=2, column=column).number_format == "0%"
 
 
 def test_texts_never_become_formulas_or_links() -> None:
@@ -91,3 +98,46 @@ def test_a_file_is_hashed_only_when_asked_and_follows_its_content(tmp_path: Path
     path.unlink()
     assert item.content_digest() == ""
     assert BatchItem(1, "table row 2", path, digest="abc", row=2).content_digest() == "abc"
+
+
+def test_the_workbook_speaks_the_batchs_language_while_the_csv_keeps_ids(tmp_path: Path) -> None:
+    criteria = load_criteria()
+    themes = [t.id for t in criteria.themes]
+    band = criteria.bands[0]
+    industry = criteria.industries[0]
+    firm = dataclasses.replace(
+        row(0, "宁波甲乙工艺品有限公司"),
+        band=band.id,
+        industry=industry.id,
+        readiness="not_ready",
+        provisional=True,
+        themes=dict.fromkeys(themes, 50.0),
+    )
+    sheet = read_sheet(summary_xlsx([firm], themes, True, summary_words(criteria, "zh")))
+    header = [c.value for c in sheet[1]]
+    fixed = ["输入文件", "企业名称", "统一社会信用代码", "行业", "总分（百分制）", "总分（千分制）", "成熟度等级"]
+    assert header[:7] == fixed
+    assert header[7] == criteria.themes[0].label.zh and f"{criteria.themes[0].label.zh}变化" in header
+    cells = {h: c.value for h, c in zip(header, sheet[2], strict=True)}
+    assert (cells["成熟度等级"], cells["行业"]) == (band.name.zh, industry.name.zh)
+    assert (cells["评奖准备度"], cells["暂定结果"]) == ("尚未具备", "是")
+    assert sheet.column_dimensions["E"].width >= 14  # 总分（百分制） fits
+
+    both = read_sheet(summary_xlsx([firm], themes, False, summary_words(criteria, "bilingual")))
+    assert both["E1"].value == "总分（百分制）\nOverall (0-100)" and both["E1"].alignment.wrap_text
+    both_header = [c.value for c in both[1]]
+    readiness = both.cell(row=2, column=both_header.index("评奖准备度\nAward readiness") + 1)
+    assert readiness.value == "尚未具备 / Not ready"
+
+
+def test_a_templates_folder_may_reword_the_workbook_and_a_broken_label_is_named(tmp_path: Path) -> None:
+    criteria = load_criteria()
+    folder = tmp_path / "xlsx" / "summary"
+    folder.mkdir(parents=True)
+    (folder / "labels.yaml").write_text("firm: {zh: 受评企业, en: Company}\n", encoding="utf-8")
+    words = summary_words(criteria, "zh", tmp_path)
+    assert (words.heading("firm"), words.heading("overall")) == ("受评企业", "总分（百分制）")
+    (folder / "labels.yaml").write_text("firm: {zh: 受评企业}\n", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        summary_words(criteria, "en", tmp_path)
+    assert "labels.yaml: firm" in str(caught.value)
