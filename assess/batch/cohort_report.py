@@ -21,7 +21,7 @@ from markupsafe import Markup
 from assess.batch.cohort import CohortStats, Distribution, rank_rows
 from assess.batch.rows import WEAK_SHARE, FirmRow
 from assess.errors import InternalError, Problem, UserError
-from assess.models.common import Text
+from assess.models.common import Mode, Text
 from assess.models.criteria import CriteriaSet
 from assess.report.brand import Brand
 from assess.report.charts import (
@@ -38,7 +38,7 @@ from assess.report.charts import (
     _value,
     bar_chart,
 )
-from assess.report.context import Mode, chart_label
+from assess.report.context import chart_label
 from assess.report.fonts import FontSet, check_rendering_setup
 from assess.report.numbers import number_text, overall_texts, signed_text
 from assess.report.pdf import html_to_pdf

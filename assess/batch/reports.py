@@ -13,11 +13,11 @@ from assess.batch.rows import FirmRow
 from assess.batch.worker import criteria_for, failure_message, score_item_result
 from assess.errors import UserError
 from assess.files import write_atomic
-from assess.models.common import Lang, Text
+from assess.models.common import Lang, Mode, Text
 from assess.models.criteria import CriteriaSet
 from assess.report.brand import Brand
 from assess.report.charts import Marker
-from assess.report.context import Mode, chart_label
+from assess.report.context import chart_label
 from assess.report.render import ReportOptions, render_report
 
 MEDIAN_COLOUR = "#7f8c8d"

@@ -41,7 +41,7 @@ from assess.readers.criteria_files import load_criteria
 from assess.report.brand import Brand
 
 if TYPE_CHECKING:
-    from assess.report.context import Mode
+    from assess.models.common import Mode
 
 MANIFEST = ".assess-manifest.json"
 _CHUNK_MAX = 32  # items per worker task

@@ -12,16 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from assess.errors import Problem, UserError
-from assess.models.common import Text
+from assess.models.common import Mode, Text
 from assess.models.criteria import CriteriaSet
 from assess.paths import data_dir
 from assess.readers.safe_yaml import load_yaml
 from assess.readers.text_file import read_text
 
-Mode = Literal["zh", "en", "bilingual"]
 LABELS = Path("xlsx") / "summary" / "labels.yaml"
 _FIXED = (
     "input",

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 Lang = Literal["zh", "en"]
+Mode = Literal["zh", "en", "bilingual"]  # how a document shows its texts: one language, or both
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"

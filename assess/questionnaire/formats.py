@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from assess.models.common import Mode
 from assess.models.criteria import CriteriaSet
 
-Mode = Literal["zh", "en", "bilingual"]
 Format = Literal["xlsx", "yaml", "json-schema", "xlsform", "html"]
 FORMATS: tuple[Format, ...] = ("xlsx", "yaml", "json-schema", "xlsform", "html")
 SUFFIXES: dict[Format, str] = {

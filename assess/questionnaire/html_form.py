@@ -14,10 +14,10 @@ import jinja2
 from markupsafe import Markup
 
 from assess.errors import InternalError
-from assess.models.common import Text
+from assess.models.common import Mode, Text
 from assess.models.criteria import CriteriaSet, NumberQuestion, Question, TextQuestion, Theme
 from assess.paths import data_dir
-from assess.questionnaire.yaml_form import Choice, Mode, Wording, mode_langs, questionnaire_labels
+from assess.questionnaire.yaml_form import Choice, Wording, mode_langs, questionnaire_labels
 from assess.report.templating import plain, translate
 
 TEMPLATE = "questionnaire/form.html.j2"

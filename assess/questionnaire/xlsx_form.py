@@ -12,7 +12,6 @@ import io
 import math
 import unicodedata
 from functools import cache
-from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -23,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assess.errors import Problem, UserError
 from assess.exports.safe_cells import neutralise_text
-from assess.models.common import Text
+from assess.models.common import Mode, Text
 from assess.models.criteria import (
     CriteriaSet,
     LevelQuestion,
@@ -40,7 +39,6 @@ from assess.questionnaire.yaml_form import Wording, questionnaire_labels
 from assess.readers.safe_yaml import load_yaml
 from assess.readers.text_file import read_text
 
-Mode = Literal["zh", "en", "bilingual"]
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E8C")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _ANSWER_FILL = PatternFill("solid", fgColor="FFF7D6")

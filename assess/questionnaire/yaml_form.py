@@ -17,10 +17,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from assess.errors import InternalError
-from assess.models.common import LANGS, Lang, Text
+from assess.models.common import LANGS, Lang, Mode, Text
 from assess.models.conditions import AnswerScalar, Condition
 from assess.models.criteria import (
     CriteriaSet,
@@ -35,7 +34,6 @@ from assess.models.criteria import (
 from assess.paths import data_dir
 from assess.report.templating import load_labels
 
-Mode = Literal["zh", "en", "bilingual"]
 WIDTH = 100  # display columns of a comment line, CJK characters counting two
 _NUMBERED = re.compile(r"^\d+\. ")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

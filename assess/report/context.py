@@ -9,11 +9,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
 
 from markupsafe import Markup
 
-from assess.models.common import Text
+from assess.models.common import Mode, Text
 from assess.models.criteria import CriteriaSet
 from assess.models.result import Priority, QuestionResult, Reason, ScoreResult
 from assess.report.brand import Brand
@@ -21,7 +20,6 @@ from assess.report.charts import RADAR_AXES, Marker, Series, bar_chart, em_width
 from assess.report.numbers import overall_texts, score_text, signed_text
 from assess.report.wording import advice_for, answer_text, level_descriptor, same
 
-Mode = Literal["zh", "en", "bilingual"]
 HORIZONS = (("quick", "horizon_quick"), ("medium", "horizon_medium"), ("long", "horizon_long"))
 STEPS_PER_HORIZON = 6
 LIST_LENGTH = 5

@@ -7,11 +7,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assess.models.common import Mode
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
 from assess.report.brand import Brand
 from assess.report.charts import Marker
-from assess.report.context import Mode, ReportContext, build_context
+from assess.report.context import ReportContext, build_context
 from assess.report.fonts import FontSet, check_rendering_setup
 from assess.report.pdf import Attachment, PdfVariant, html_to_pdf
 from assess.report.templating import (

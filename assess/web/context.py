@@ -9,9 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from assess.api import load_criteria
+from assess.models.common import Mode
 from assess.models.criteria import CriteriaSet
 from assess.web.accounts import SHARED_PASSWORD_KEY
-from assess.web.rendering import Mode, Pages, as_mode
+from assess.web.rendering import Pages, as_mode
 from assess.web.security import (
     SHARED_ACCOUNT,
     AccountHash,

@@ -12,9 +12,9 @@ import re
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from assess.models.common import Mode
 from assess.report.templating import plain
 from assess.web.context import WebContext
-from assess.web.rendering import Mode
 
 STATUS_LABELS = {
     400: "error_400",

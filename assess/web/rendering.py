@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 from starlette.responses import HTMLResponse
 
-from assess.models.common import Text
+from assess.models.common import Mode, Text
 from assess.paths import data_dir
 from assess.report.templating import load_labels, plain, translate
 
-Mode = Literal["zh", "en", "bilingual"]
 MODES: tuple[Mode, ...] = ("zh", "en", "bilingual")
 
 

@@ -22,6 +22,7 @@ from assess.batch.outputs import summary_csv, summary_xlsx
 from assess.batch.rows import FirmRow, firm_row
 from assess.batch.summary_words import summary_words
 from assess.errors import Problem, ResponseError, UserError
+from assess.models.common import Mode
 from assess.models.criteria import CriteriaSet
 from assess.models.response import Response
 from assess.models.result import ScoreResult
@@ -30,7 +31,6 @@ from assess.report.render import ReportOptions, render_report
 from assess.validation import validate_response
 from assess.web.storage import Assessment, Store, StoredAnswer
 
-Mode = Literal["zh", "en", "bilingual"]
 SUBMIT_ATTEMPTS = 3
 
 

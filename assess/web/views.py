@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assess.errors import Problem
-from assess.models.common import Text
+from assess.models.common import Mode, Text
 from assess.models.criteria import (
     CriteriaSet,
     LevelQuestion,
@@ -27,7 +27,6 @@ from assess.questionnaire.yaml_form import Wording, questionnaire_labels
 from assess.report.context import ReportContext
 from assess.report.render import ReportOptions, report_context
 from assess.web.answering import NA, RADIO_KINDS, AnswerState, Progress, fingerprint
-from assess.web.rendering import Mode
 from assess.web.storage import Assessment, StoredAnswer, StoredValue
 
 if TYPE_CHECKING:

@@ -19,10 +19,10 @@ from assess.batch.cohort_report import cohort_html, histogram_chart, render_coho
 from assess.batch.reports import cohort_markers
 from assess.batch.rows import FirmRow, firm_row
 from assess.errors import UserError
+from assess.models.common import Mode
 from assess.models.criteria import CriteriaSet
 from assess.report.brand import Brand
 from assess.report.charts import Marker
-from assess.report.context import Mode
 from assess.report.numbers import number_text, overall_texts
 from assess.report.templating import builtin_templates, load_labels
 

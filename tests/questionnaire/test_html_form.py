@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from assess.models.common import Lang
+from assess.models.common import Lang, Mode
 from assess.models.criteria import CriteriaSet
 from assess.questionnaire.html_form import html_form
-from assess.questionnaire.yaml_form import Mode
 
 MODES: tuple[Mode, ...] = ("zh", "en", "bilingual")
 

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from assess.errors import ResponseError
-from assess.models.common import Lang
+from assess.models.common import Lang, Mode
 from assess.models.criteria import CriteriaSet
-from assess.questionnaire.yaml_form import WIDTH, Mode, Wording, questionnaire_labels, wrap, yaml_questionnaire
+from assess.questionnaire.yaml_form import WIDTH, Wording, questionnaire_labels, wrap, yaml_questionnaire
 from assess.readers.response_file import read_response
 from tests.conftest import GOOD_ANSWERS, firm
 

@@ -14,9 +14,10 @@ import pytest
 from pypdf import PdfReader
 
 from assess.api import load_response, response_files, score
+from assess.models.common import Mode
 from assess.models.criteria import CriteriaSet, LevelQuestion
 from assess.models.result import ScoreResult
-from assess.report.context import STEPS_PER_HORIZON, Mode
+from assess.report.context import STEPS_PER_HORIZON
 from assess.report.render import RESULT_ATTACHMENT, ReportOptions, render_report, report_html
 from tests.conftest import Build
 from tests.report.conftest import SEEDS, pdf_fonts, pdf_text
