@@ -13,6 +13,7 @@ from assess.api import load_criteria
 from assess.cli.app import app
 from tests.conftest import MINI, firm, write_yaml
 
+SEEDS = Path(__file__).parents[1] / "seeds"
 runner = CliRunner()
 GOOD = {"A-01": 3, "A-02": "some", "A-03": True, "B-01": 2, "B-02": ["x", "z"], "B-03": 2, "B-04": False}
 
@@ -257,3 +258,17 @@ def test_score_tables_speak_the_chosen_language(tmp_path: Path) -> None:
     assert "Top priorities (gain in overall score)" in english.stdout and "Award readiness:" in english.stdout
     shown = runner.invoke(app, ["criteria", "show", str(MINI), "--lang", "zh"])
     assert "题数" in shown.stdout and "否决" in shown.stdout
+
+
+def test_a_mistyped_profile_is_said_once_in_the_chosen_language(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["score", str(SEEDS), "--profile", "awrd", "--lang", "zh"])
+    assert result.exit_code == 1
+    assert result.stderr.count("未知的权重方案“awrd”") == 1 and "improvement, award" in result.stderr
+
+
+def test_validate_finds_no_response_file_in_an_empty_folder_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a response", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 1 and str(tmp_path) in result.stderr
+    ok = runner.invoke(app, ["validate", str(SEEDS / "hongyi-auto.yaml")])
+    assert ok.exit_code == 0 and f"{SEEDS / 'hongyi-auto.yaml'}: valid" in ok.stdout.replace("\n", "")

@@ -33,12 +33,13 @@ from assess.batch.summary_words import SummaryWords, summary_words
 from assess.batch.worker import Chunk, score_chunk, share_criteria
 from assess.errors import UserError
 from assess.files import folder_lock, write_atomic
-from assess.messages import say
+from assess.messages import said_error, say
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.paths import data_dir
 from assess.readers.criteria_files import load_criteria
 from assess.report.brand import Brand
+from assess.scoring.engine import check_profile
 
 if TYPE_CHECKING:
     from assess.models.common import Mode
@@ -395,7 +396,10 @@ def _remove_stale_reports(outdir: Path, kept: set[str]) -> None:
 def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | None = None) -> BatchSummary:
     """Score (and report on) every input; the summary says what was written and what failed."""
     criteria = load_criteria(options.criteria_dir)
-    # What the batch reads besides its inputs is checked first: a mistake there leaves no output folder behind.
+    # What the batch reads besides its inputs is checked first: a mistake there leaves no output folder behind,
+    # and a rerun with a mistyped path or profile leaves the earlier outputs as they were.
+    check_profile(criteria, options.profile)
+    _check_inputs(inputs, options.outdir)
     mapping = load_mapping(options.mapping, criteria) if options.mapping else None
     previous = load_previous(options.previous) if options.previous else None
     if previous is not None:
@@ -407,6 +411,18 @@ def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | No
         raise UserError(str(message), [], message.in_lang("zh"))
     with folder_lock(options.outdir):
         return _run_locked(items, errors, options, criteria, previous, words, progress)
+
+
+def _check_inputs(inputs: list[Path], outdir: Path) -> None:
+    """Inputs that do not exist, or a folder that is also the output folder (whose tables it would read back)."""
+    missing = [(str(path), say("no_such_path")) for path in inputs if not path.exists()]
+    if missing:
+        raise said_error(say("batch_inputs_missing", count=len(missing)), missing)
+    target = outdir.resolve()
+    same = [path for path in inputs if path.is_dir() and path.resolve() == target]
+    clashes = [(str(path), say("batch_output_is_input")) for path in same]
+    if clashes:
+        raise said_error(say("batch_output_folder_clash"), clashes)
 
 
 def _run_locked(

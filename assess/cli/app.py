@@ -26,6 +26,7 @@ from assess.messages import said_error, say
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
+from assess.scoring.engine import check_profile
 
 app = typer.Typer(
     help="Export-quality self-assessment against the themes of an export quality award.",
@@ -92,7 +93,7 @@ def validate(
     with user_errors(shown_in):
         criteria_set = api.load_criteria(criteria)
         failed = 0
-        for path in api.response_files(files):
+        for path in _response_files(files):
             try:
                 response = api.load_response(path, criteria_set)
             except UserError as exc:
@@ -100,26 +101,31 @@ def validate(
                 report_user_error(exc, shown_in)
                 continue
             out.print(
-                f"[green]✓[/green] {escape(path.name)}: valid ({len(response.answers)} answers, {response.status})"
+                f"[green]✓[/green] {escape(str(path))}: valid ({len(response.answers)} answers, {response.status})"
             )
             print_problems(list(response.warnings), lang=shown_in)
     if failed:
         raise typer.Exit(1)
 
 
-def _score_files(
-    files: list[Path], criteria: Path | None, profile: str | None, lang: Lang = "en"
-) -> tuple[list[ScoreResult], int]:
-    criteria_set = api.load_criteria(criteria)
-    results: list[ScoreResult] = []
-    failed = 0
+def _response_files(files: list[Path]) -> list[Path]:
+    """The response files named or found in the folders given; none at all is an error, not a silent success."""
     paths = api.response_files(files)
     if not paths:
         given = [str(f) for f in files]
         raise said_error(
             say("no_response_files"), [(given[0] if given else "", say("no_response_files_in", paths=given))]
         )
-    for path in paths:
+    return paths
+
+
+def _score_files(
+    files: list[Path], criteria_set: CriteriaSet, profile: str | None, lang: Lang = "en"
+) -> tuple[list[ScoreResult], int]:
+    check_profile(criteria_set, profile)  # a mistyped --profile is said once, not once per file
+    results: list[ScoreResult] = []
+    failed = 0
+    for path in _response_files(files):
         try:
             results.append(api.score_file(path, criteria_set, profile))
         except UserError as exc:
@@ -140,7 +146,7 @@ def score(
     said = _lang(lang)
     with user_errors(said):
         criteria_set = api.load_criteria(criteria)
-        results, failed = _score_files(files, criteria, profile, said)
+        results, failed = _score_files(files, criteria_set, profile, said)
     if output_format is OutputFormat.json:
         sys.stdout.write(api.result_json(results))
     else:
@@ -177,7 +183,7 @@ def demo(
     said = _lang(lang)
     with user_errors(said):
         criteria_set = api.load_criteria()
-        results, failed = _score_files([api.seeds_dir()], None, None, said)
+        results, failed = _score_files([api.seeds_dir()], criteria_set, None, said)
         out.print(league_table(criteria_set, results, said))
         out.print(escape(say("provisional_footnote").in_lang(said)))
         options = BatchOptions(outdir=output, criteria_dir=default_criteria_dir(), pdf=pdf, mode="bilingual")

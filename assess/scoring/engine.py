@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 
-from assess.errors import UserError
 from assess.memo import IdentityMemo, ObjectMemo, worth_remembering
+from assess.messages import said_error, say
 from assess.models.answers import Answer, ValidatedResponse
 from assess.models.criteria import CriteriaSet, Question
 from assess.models.response import FirmProfile
@@ -206,11 +206,21 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def check_profile(criteria: CriteriaSet, profile: str | None) -> str:
+    """The weighting profile to score with (the set's default for None); an unknown one is a user error.
+
+    Commands call this once before scoring many firms, so a mistyped --profile is said once, not per firm.
+    """
+    chosen = profile or criteria.default_profile
+    if chosen not in criteria.profiles:
+        names = ", ".join(criteria.profiles)
+        raise said_error(say("unknown_profile", profile=chosen), [("--profile", say("choose_profile", names=names))])
+    return chosen
+
+
 def score(criteria: CriteriaSet, response: ValidatedResponse, profile: str | None = None) -> ScoreResult:
     """Score one validated response against its criteria set under a weighting profile."""
-    profile = profile or criteria.default_profile
-    if profile not in criteria.profiles:
-        raise UserError(f"Unknown weighting profile '{profile}'; choose one of: {', '.join(criteria.profiles)}")
+    profile = check_profile(criteria, profile)
     answers = response.answers
     applies = applicability(criteria, response.firm, answers)
     visible = {qid: a for qid, a in answers.items() if applies.get(qid)}

@@ -151,12 +151,11 @@ def test_problems_of_a_table_are_listed_in_chinese_with_lang_zh(tmp_path: Path) 
     rows = [["", *GOOD_ROW[1:4], "2026/2/30", *GOOD_ROW[5:]]]
     good = write_table(tmp_path / "firms.csv", rows)
     broken = write_table(tmp_path / "broken.csv", [GOOD_ROW], header=["名称", *HEADER[1:3], *HEADER[4:]])
-    run_batch([good, broken, tmp_path / "missing.csv"], mini_options(tmp_path / "out", mode="zh"))
+    run_batch([good, broken], mini_options(tmp_path / "out", mode="zh"))
     problems = {(e["input"].split("/")[-1], e["problem"]) for e in read_csv(tmp_path / "out" / "errors.csv")}
     assert problems >= {
         ("firms.csv row 2", "不能为空"),
         ("broken.csv", "缺少列：firm_name, markets"),
-        ("missing.csv", "文件或文件夹不存在"),
         ("firms.csv row 2", "日期格式应为 YYYY-MM-DD"),  # 2026/2/30: no such day
     }, problems
     places = {e["location"] for e in read_csv(tmp_path / "out" / "errors.csv") if e["input"].endswith("row 2")}
@@ -670,3 +669,26 @@ def test_cohort_pdf_names_failed_inputs_and_a_previous_batch_that_matched_no_fir
     assert (again.reports_written, again.reports_skipped) == (0, 1)
     text = subprocess.run(["pdftotext", str(out / "cohort.pdf"), "-"], capture_output=True, text=True).stdout
     assert "Inputs not scored" not in text
+
+
+def test_a_rerun_with_a_mistyped_path_or_profile_refuses_and_keeps_the_earlier_outputs(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    response_file(inputs, "a.yaml", GOOD_ANSWERS, firm_name="Alpha Ltd")
+    out = tmp_path / "out"
+    run_batch([inputs], mini_options(out, pdf=True))
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with pytest.raises(UserError) as typo:
+        run_batch([inputs / "a.yaml", tmp_path / "in" / "b.yaml"], mini_options(out, pdf=True))
+    assert "1 input does not exist" in str(typo.value) and "b.yaml" in str(typo.value)
+    with pytest.raises(UserError) as profile:
+        run_batch([inputs], mini_options(out, pdf=True, profile="awrd"))
+    assert profile.value.summary_in("zh") == "未知的权重方案“awrd”" and "--profile" in str(profile.value)
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_the_output_folder_cannot_be_an_input_folder(tmp_path: Path) -> None:
+    response_file(tmp_path, "a.yaml", GOOD_ANSWERS)
+    with pytest.raises(UserError, match="cannot also be an input folder"):
+        run_batch([tmp_path], mini_options(tmp_path))
+    assert not (tmp_path / "summary.csv").exists()
