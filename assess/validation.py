@@ -138,6 +138,9 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
     if isinstance(question, MultiChoiceQuestion):
         items = value if isinstance(value, list) else [] if value == "" else re.split(r"[,，;；、\s]+", str(value))
         chosen = [_option(question, _clean(item)) for item in items if str(item).strip()]
+        if not chosen:  # [] or only separators: not an answer of no options (that is what "none" is for)
+            none = [o.id for o in question.options if o.exclusive]
+            raise InvalidAnswerError(say("choose_one_or_none", none=none[0]) if none else say("choose_at_least_one"))
         if len(set(chosen)) != len(chosen):
             raise InvalidAnswerError(say("chosen_twice"))
         exclusive = [o.id for o in question.options if o.exclusive and o.id in chosen]

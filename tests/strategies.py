@@ -25,8 +25,9 @@ def value_strategy(question: Question) -> st.SearchStrategy[Any]:
         return st.sampled_from([o.id for o in question.options])
     if isinstance(question, MultiChoiceQuestion):
         exclusive = {o.id for o in question.options if o.exclusive}
-        return st.lists(st.sampled_from([o.id for o in question.options]), unique=True).map(
-            lambda ids: ids if len(ids) <= 1 else [i for i in ids if i not in exclusive]
+        # At least one option (no options is not an answer); an exclusive option ("none") stands alone.
+        return st.lists(st.sampled_from([o.id for o in question.options]), unique=True, min_size=1).map(
+            lambda ids: ids if len(ids) <= 1 else [i for i in ids if i not in exclusive] or ids[:1]
         )
     if isinstance(question, YesNoQuestion):
         return st.booleans()

@@ -215,3 +215,9 @@ def test_an_id_in_the_wrong_case_or_width_suggests_itself(build: Build) -> None:
     problems = dict(problems_of(build, {**GOOD_ANSWERS, "a-02": "some", "Ａ-03": True}))
     assert problems["a-02"] == "unknown question id 'a-02' (did you mean A-02?)"
     assert problems["Ａ-03"] == "unknown question id 'Ａ-03' (did you mean A-03?)"
+
+
+@pytest.mark.parametrize("empty", [[], ",", "、 ，"])
+def test_a_multiple_choice_answer_of_no_options_is_refused_not_scored_as_answered(build: Build, empty: object) -> None:
+    problems = dict(problems_of(build, {**GOOD_ANSWERS, "B-02": empty}))
+    assert problems["B-02"] == "choose at least one"

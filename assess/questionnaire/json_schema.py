@@ -72,7 +72,7 @@ def _value_schema(criteria: CriteriaSet, question: Question) -> dict[str, Any]:
         }
         if isinstance(question, SingleChoiceQuestion):
             return options
-        schema: dict[str, Any] = {"type": "array", "items": options, "uniqueItems": True}
+        schema: dict[str, Any] = {"type": "array", "items": options, "uniqueItems": True, "minItems": 1}
         exclusive = [o.id for o in question.options if o.exclusive]
         if exclusive:  # an exclusive option ("none") stands alone
             schema["allOf"] = [{"not": {"contains": {"const": oid}, "minItems": 2}} for oid in exclusive]
