@@ -272,3 +272,9 @@ def test_validate_finds_no_response_file_in_an_empty_folder_and_says_so(tmp_path
     assert result.exit_code == 1 and str(tmp_path) in result.stderr
     ok = runner.invoke(app, ["validate", str(SEEDS / "hongyi-auto.yaml")])
     assert ok.exit_code == 0 and f"{SEEDS / 'hongyi-auto.yaml'}: valid" in ok.stdout.replace("\n", "")
+
+
+def test_the_priorities_table_words_answers_as_the_report_does() -> None:
+    result = runner.invoke(app, ["score", str(SEEDS / "borun-appliances.yaml"), "--lang", "zh"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "否 → 是" in result.stdout and "False" not in result.stdout and "['" not in result.stdout

@@ -8,6 +8,7 @@ from assess.messages import say
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
+from assess.report.wording import answer_text
 
 VERDICT_STYLE = {
     "ready": "green",
@@ -77,9 +78,13 @@ def priorities_table(criteria: CriteriaSet, result: ScoreResult, lang: Lang, top
     table.add_column(word("gain", lang), justify="right")
     table.add_column(word("effort", lang))
     for p in result.priorities[:top]:
-        text = criteria.questions[p.question_id].text.in_lang(lang)
+        question = criteria.questions[p.question_id]
         effort = word(f"effort_{p.effort}", lang)
-        table.add_row(str(p.rank), f"{p.question_id} {text}", f"{p.current} → {p.next}", f"+{p.gain:.2f}", effort)
+        # As the report words them: 否 → 是, option texts, levels with their names, numbers with their unit.
+        now = answer_text(criteria, question, p.current).in_lang(lang)
+        then = answer_text(criteria, question, p.next).in_lang(lang)
+        text = f"{p.question_id} {question.text.in_lang(lang)}"
+        table.add_row(str(p.rank), text, f"{now} → {then}", f"+{p.gain:.2f}", effort)
     return table
 
 
