@@ -136,7 +136,10 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
     if isinstance(question, SingleChoiceQuestion):
         return _option(question, value)
     if isinstance(question, MultiChoiceQuestion):
-        items = value if isinstance(value, list) else [] if value == "" else re.split(r"[,，;；、\s]+", str(value))
+        # "china，eu" inside a YAML list ([china，eu]: a full-width comma does not separate YAML items) is two
+        # options, as it is in a workbook cell.
+        parts = value if isinstance(value, list) else [value]
+        items = [item for part in parts for item in (_SEPARATORS.split(part) if isinstance(part, str) else [part])]
         chosen = [_option(question, _clean(item)) for item in items if str(item).strip()]
         if not chosen:  # [] or only separators: not an answer of no options (that is what "none" is for)
             none = [o.id for o in question.options if o.exclusive]
@@ -158,6 +161,9 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
             raise InvalidAnswerError(say("out_of_range", number=f"{number:g}", allowed=allowed(question)[0]))
         return int(number) if question.integer else number
     raise InternalError(f"unknown question kind {question.kind}")  # pragma: no cover - the models forbid it
+
+
+_SEPARATORS = re.compile(r"[,，;；、\s]+")
 
 
 def _without_negative_zero(number: float) -> float:

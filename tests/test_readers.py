@@ -179,8 +179,8 @@ def test_ids_and_empty_names_are_explained_without_regular_expressions(tmp_path:
     english = {p.shown("en") for p in info.value.problems}
     chinese = {p.shown("zh") for p in info.value.problems}
     assert "firm.yaml:2: firm.name: cannot be empty" in english
-    assert any(m.startswith('firm.yaml:3: firm.industry: "Arts And Crafts" is not an id') for m in english)
-    assert any(m.startswith("firm.yaml:4: firm.markets[1]: “美国”不是代号") for m in chinese), chinese
+    assert any(m.startswith('firm.yaml:3: firm.industry: "Arts And Crafts" is not an industry id') for m in english)
+    assert any(m.startswith("firm.yaml:4: firm.markets[1]: “美国”不是市场代号") for m in chinese), chinese
     assert not any("pattern" in m or "[A-Za-z]" in m for m in english | chinese)
 
 
@@ -294,3 +294,20 @@ def test_fast_scalars_read_as_the_yaml_constructor_reads_them(scalar: str) -> No
         assert type(got) is type(expected)
         assert got == expected or (math.isnan(got) and math.isnan(expected))
         assert str(got) == str(expected)  # keeps -0.0 apart from 0.0
+
+
+def test_dates_numbers_and_choices_typed_by_hand_get_our_words_in_both_languages(
+    tmp_path: Path, mini: CriteriaSet
+) -> None:
+    text = GOOD.replace("firm:", "status: 完成了\nfirm:", 1).replace("A-01: 3", "A-01: {value: 3, target: 3级}")
+    text = text.replace("assessment_date: 2026-11-01", "assessment_date: 15/09/2026")
+    assert "15/09/2026" in text
+    with pytest.raises(ResponseError) as info:
+        read_response(write(tmp_path, "firm.yaml", text.encode()), mini)
+    english = {p.message_in("en") for p in info.value.problems}
+    chinese = {p.message_in("zh") for p in info.value.problems}
+    assert {"expected one of: draft, final", '"3级" is not a number'} <= english, english
+    assert '"15/09/2026" is not a date: write it YYYY-MM-DD, such as 2026-09-15' in english
+    assert "应为以下之一：draft、final" in chinese
+    assert "“15/09/2026”不是日期：请写成 YYYY-MM-DD，例如 2026-09-15" in chinese
+    assert not any("Input should" in m for m in english)

@@ -221,3 +221,8 @@ def test_an_id_in_the_wrong_case_or_width_suggests_itself(build: Build) -> None:
 def test_a_multiple_choice_answer_of_no_options_is_refused_not_scored_as_answered(build: Build, empty: object) -> None:
     problems = dict(problems_of(build, {**GOOD_ANSWERS, "B-02": empty}))
     assert problems["B-02"] == "choose at least one"
+
+
+def test_a_full_width_comma_inside_a_yaml_list_separates_options(build: Build) -> None:
+    response = build({**GOOD_ANSWERS, "B-02": ["x，z"]})
+    assert response.answers["B-02"].value == ("x", "z")

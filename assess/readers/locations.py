@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -60,6 +61,10 @@ def _message(error: Any) -> tuple[Path_, str, str | None]:
         return _said(path[:-1], say("unknown_key", key=path[-1]))
     if kind == "union_tag_invalid":
         return _said(path, say("kind_one_of", kinds=sorted(_KIND_TAGS)))
+    if kind == "string_pattern_mismatch" and path[:2] in (("firm", "industry"), ("firm", "markets")):
+        # A Chinese name where an id belongs (家电, 欧盟): say which ids, not how ids are spelt.
+        key = "not_an_industry_id" if path[1] == "industry" else "not_a_market_id"
+        return _said(path, say(key, value=error.get("input", "")))
     english, chinese = error_text(error)
     return path, english, chinese
 
@@ -109,6 +114,15 @@ def _own_message(kind: str, error: Any) -> Message | None:
         return say(_PATTERN_MESSAGES[context["pattern"]], value=error.get("input", ""))
     if kind == "string_too_short" and context.get("min_length") == 1:
         return say("empty_text")
+    value = error.get("input")
+    if kind.startswith("date") and isinstance(value, str):
+        return say("not_a_date_value", value=value)
+    if kind in ("float_parsing", "int_parsing") and isinstance(value, str):
+        return say("not_a_number", value=f'"{value}"')
+    if kind == "literal_error":  # pydantic writes "'draft' or 'final'": the choices, listed our way
+        choices = re.findall(r"'([^']*)'", str(context.get("expected", "")))
+        if choices:
+            return say("expected_one_of_these", expected=choices)
     return None
 
 

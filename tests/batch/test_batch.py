@@ -156,7 +156,7 @@ def test_problems_of_a_table_are_listed_in_chinese_with_lang_zh(tmp_path: Path) 
     assert problems >= {
         ("firms.csv row 2", "不能为空"),
         ("broken.csv", "缺少列：firm_name, markets"),
-        ("firms.csv row 2", "日期格式应为 YYYY-MM-DD"),  # 2026/2/30: no such day
+        ("firms.csv row 2", "“2026/2/30”不是日期：请写成 YYYY-MM-DD，例如 2026-09-15"),  # no such day
     }, problems
     places = {e["location"] for e in read_csv(tmp_path / "out" / "errors.csv") if e["input"].endswith("row 2")}
     assert places == {"firms.csv 第 2 行，firm_name 列", "firms.csv 第 2 行，assessment_date 列"}

@@ -241,7 +241,7 @@ def test_profile_problems_are_explained_in_the_exporters_language(client: TestCl
     assert response.status_code == 422
     text = response.text
     assert "：校验码有误（按 GB 32100 应为 G，代码中为 X）" in text and "请至少选择一项" in text
-    assert "日期格式应为 YYYY-MM-DD" in text and "最多 200 个字符" in text
+    assert "“1 Nov”不是日期：请写成 YYYY-MM-DD" in text and "最多 200 个字符" in text
     assert "check character" not in text
 
 
