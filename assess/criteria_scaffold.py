@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from assess.errors import CriteriaError, Problem, UserError
+from assess.files import cannot_write
 from assess.readers.criteria_files import SET_FILE, load_criteria
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
@@ -27,6 +28,17 @@ def new_criteria_set(source: Path, dest: Path, new_id: str) -> Path:
     if dest.exists():
         raise UserError(f"{dest} already exists", [Problem(str(dest), "choose a new folder: nothing is overwritten")])
     original = load_criteria(source)  # refuses a broken source before anything is written
+    try:
+        _copy(source, dest, new_id, f"{original.id} {original.version}")
+    except OSError as exc:  # the folder cannot be made or written: nothing half-made is left behind
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest, ignore_errors=True)
+        raise cannot_write(dest, exc) from None
+    load_criteria(dest)
+    return dest
+
+
+def _copy(source: Path, dest: Path, new_id: str, origin: str) -> None:
     shutil.copytree(source, dest)
     set_file = dest / SET_FILE
     text = set_file.read_text(encoding="utf-8")
@@ -35,7 +47,5 @@ def new_criteria_set(source: Path, dest: Path, new_id: str) -> Path:
     if not (ids and versions):
         shutil.rmtree(dest)
         raise CriteriaError(f"{source / SET_FILE} has no top-level id or version line to change")
-    origin = f"# Started from criteria set {original.id} {original.version} with `assess criteria new`.\n"
-    set_file.write_text(origin + text, encoding="utf-8")
-    load_criteria(dest)
-    return dest
+    note = f"# Started from criteria set {origin} with `assess criteria new`.\n"
+    set_file.write_text(note + text, encoding="utf-8")

@@ -36,12 +36,12 @@ def list_sets(root: Annotated[Path | None, typer.Argument(help="Folder of criter
 @criteria_app.command()
 def show(
     path: Annotated[Path | None, typer.Argument(help="Criteria set folder (default: the built-in set).")] = None,
-    lang: Annotated[str, typer.Option(help="zh or en.")] = "en",
+    lang: Annotated[MessageLang, typer.Option("--lang", help="zh or en.")] = MessageLang.en,
     questions: Annotated[bool, typer.Option("--questions", help="List every question too.")] = False,
 ) -> None:
     """Show a criteria set: themes, weights per profile, floors, vetoes and gates."""
-    language: Lang = "zh" if lang == "zh" else "en"
-    with user_errors():
+    language: Lang = "zh" if lang is MessageLang.zh else "en"
+    with user_errors(language):
         criteria = api.load_criteria(path)
     out.print(criteria_table(criteria, language))
     for veto in criteria.vetoes:

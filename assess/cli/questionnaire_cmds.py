@@ -12,7 +12,8 @@ from rich.markup import escape
 from assess import api
 from assess.cli.console import out
 from assess.cli.errors import print_problems, report_user_error, user_errors
-from assess.errors import UserError
+from assess.errors import Problem, UserError
+from assess.messages import say
 from assess.models.common import Lang
 
 
@@ -41,15 +42,21 @@ ModeOpt = Annotated[ModeOption, typer.Option("--lang", help="zh, en or bilingual
 
 def questionnaire(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the questionnaire.")],
-    fmt: Annotated[FormatOption, typer.Option("--format", "-f", help="xlsx, yaml, json-schema, xlsform or html.")] = (
-        FormatOption.xlsx
-    ),
+    fmt: Annotated[
+        FormatOption | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="xlsx, yaml, json-schema, xlsform or html (default: from the file name: .xlsx, .yaml, .json, .html).",
+        ),
+    ] = None,
     lang: ModeOpt = ModeOption.bilingual,
     criteria: CriteriaOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a blank questionnaire generated from the criteria set."""
-    with user_errors():
-        path = api.write_questionnaire(output, fmt.value, lang.value, criteria)
+    with user_errors("zh" if lang is ModeOption.zh else "en"):
+        path = api.write_questionnaire(output, fmt.value if fmt else None, lang.value, criteria, force=force)
     out.print(f"[green]✓[/green] wrote {escape(str(path))}")
 
 
@@ -62,18 +69,34 @@ def import_submissions(
     """Turn a survey-platform export into one response file per firm, and check each."""
     said: Lang = "zh" if lang is MessageLang.zh else "en"
     with user_errors(said):
-        written = api.import_submissions(file, output, criteria, said)
+        imported = api.import_submissions(file, output, criteria, said)
+    rejected: list[Problem] = []
     failed = 0
-    for path, problem, warnings in written:
-        if problem is None:
-            out.print(f"[green]✓[/green] {escape(str(path))}")
-            print_problems(list(warnings), lang=said)  # a draft says which required answers it lacks
+    for item in imported:
+        if item.path is None:  # the submission does not fit: said below with the others, by row and column
+            rejected.extend(item.error.problems if item.error else [])
+            failed += 1
+        elif item.error is None:
+            out.print(f"[green]✓[/green] {escape(str(item.path))}")
+            print_problems(list(item.warnings), lang=said)  # a draft's missing answers, a name changed
         else:
             failed += 1
-            report_user_error(problem, said)
-    out.print(f"{len(written)} responses written to {escape(str(output))}")
+            print_problems(list(item.warnings), lang=said)
+            report_user_error(item.error, said)
+    if rejected:
+        count = sum(1 for item in imported if item.path is None)
+        summary = say("submissions_do_not_fit", name=file.name, count=count, criteria=criteria_id(criteria))
+        report_user_error(UserError(str(summary), rejected, summary.in_lang("zh")), said)
+    written = sum(1 for item in imported if item.path is not None)
+    total = say("submissions_written", count=written, total=len(imported), folder=str(output))
+    out.print(escape(total.in_lang(said)))
     if failed:
         raise typer.Exit(1)
+
+
+def criteria_id(folder: Path | None) -> str:
+    """The id of the criteria set in `folder` (the built-in set by default), to name it in a message."""
+    return api.load_criteria(folder).id
 
 
 class _TerminalIO:
@@ -95,11 +118,13 @@ def fill(
     criteria: CriteriaOpt = None,
 ) -> None:
     """Answer the questionnaire question by question in the terminal; stop any time and resume later."""
+    from assess.files import probe_writable
     from assess.questionnaire.interactive import fill as run_fill
     from assess.questionnaire.interactive import load_partial
-    from assess.questionnaire.response_writer import save_response
+    from assess.questionnaire.response_writer import check_response_path, save_response
 
     with user_errors("zh" if lang is ModeOption.zh else "en"):
+        probe_writable(check_response_path(output))  # a file that could not be saved: said before the first question
         criteria_set = api.load_criteria(criteria)
         source = resume or (output if output.exists() else None)
         data: dict[str, Any] | None = load_partial(source) if source else None

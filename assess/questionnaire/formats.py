@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Literal
 
+from assess.messages import said_error, say
 from assess.models.common import Mode
 from assess.models.criteria import CriteriaSet
 
@@ -17,6 +19,43 @@ SUFFIXES: dict[Format, str] = {
     "xlsform": ".xlsform.xlsx",
     "html": ".html",
 }
+# The file-name endings each format may be written to, and the format a name's ending implies
+# (an .xlsx name means the Excel questionnaire: an XLSForm is .xlsx too, so it needs -f xlsform).
+ACCEPTED_SUFFIXES: dict[Format, tuple[str, ...]] = {
+    "xlsx": (".xlsx",),
+    "yaml": (".yaml", ".yml"),
+    "json-schema": (".json",),
+    "xlsform": (".xlsx",),
+    "html": (".html", ".htm"),
+}
+FORMAT_OF_SUFFIX: dict[str, Format] = {
+    ".xlsx": "xlsx",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json-schema",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def format_for(path: Path, fmt: str | None = None) -> Format:
+    """The format to write `path` in: `fmt` when given (refused if the name's ending says another format),
+    else the one the name's ending implies (a name with no known ending needs `fmt`)."""
+    suffix = path.suffix.lower()
+    if fmt is None:
+        implied = FORMAT_OF_SUFFIX.get(suffix)
+        if implied is None:
+            raise said_error(
+                say("questionnaire_format_unclear", name=path.name), [(str(path), say("questionnaire_format_give_f"))]
+            )
+        return implied
+    chosen = next((known for known in FORMATS if known == fmt), None)
+    if chosen is None:
+        raise said_error(say("questionnaire_format_unknown", fmt=fmt, formats=list(FORMATS)), [])
+    if suffix in FORMAT_OF_SUFFIX and suffix not in ACCEPTED_SUFFIXES[chosen]:
+        why = say("questionnaire_format_suffixes", fmt=chosen, suffixes=list(ACCEPTED_SUFFIXES[chosen]))
+        raise said_error(say("questionnaire_format_mismatch", fmt=chosen, name=path.name), [(str(path), why)])
+    return chosen
 
 
 def _xlsx(criteria: CriteriaSet, mode: Mode) -> bytes:

@@ -8,16 +8,30 @@ unless a note or target goes with it, and nothing the safe reader refuses (no ta
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from assess.files import write_atomic
+from assess.files import check_writable, write_atomic
+from assess.messages import said_error, say
 from assess.validation import is_na
 
-__all__ = ["FIRM_FIELDS", "NA_TEXT", "TOP_KEYS", "response_yaml", "save_response"]
+__all__ = [
+    "FIRM_FIELDS",
+    "NA_TEXT",
+    "RESPONSE_SUFFIXES",
+    "TOP_KEYS",
+    "check_response_path",
+    "response_json",
+    "response_text",
+    "response_yaml",
+    "save_response",
+]
+
+RESPONSE_SUFFIXES = (".yaml", ".yml", ".json")  # what a response is saved as: YAML, or JSON for .json
 
 TOP_KEYS = ("criteria", "status", "firm", "answers")
 FIRM_FIELDS = ("name", "credit_code", "industry", "markets", "assessment_date", "assessor")
@@ -123,19 +137,23 @@ def _firm(firm: Any) -> Any:
     return _ordered(tidy, FIRM_FIELDS)
 
 
-def response_yaml(data: Mapping[str, Any], *, order: Iterable[str] = ()) -> str:
-    """YAML text of a response dict that `read_response` and `load_partial` read back as the same data.
-
-    `order` lists question ids (the criteria order); answers to ids not in it follow in their own order.
-    """
+def _tidy(data: Mapping[str, Any], order: Iterable[str]) -> dict[str, Any]:
     tidy: dict[str, Any] = dict(data)
     if "firm" in tidy:
         tidy["firm"] = _firm(tidy["firm"])
     answers = tidy.get("answers")
     if isinstance(answers, Mapping):
         tidy["answers"] = {str(k): _entry(v) for k, v in _ordered(answers, order).items()}
+    return _ordered(tidy, TOP_KEYS)
+
+
+def response_yaml(data: Mapping[str, Any], *, order: Iterable[str] = ()) -> str:
+    """YAML text of a response dict that `read_response` and `load_partial` read back as the same data.
+
+    `order` lists question ids (the criteria order); answers to ids not in it follow in their own order.
+    """
     text: str = yaml.dump(
-        _ordered(tidy, TOP_KEYS),
+        _tidy(data, order),
         Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,
@@ -145,6 +163,39 @@ def response_yaml(data: Mapping[str, Any], *, order: Iterable[str] = ()) -> str:
     return text
 
 
-def save_response(data: Mapping[str, Any], path: Path, *, order: Iterable[str] = ()) -> None:
-    """Write the response atomically, so an interrupted save never leaves half a file behind."""
-    write_atomic(path, response_yaml(data, order=order).encode("utf-8"))
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    raise TypeError(f"{type(value).__name__} cannot be written to a response file")
+
+
+def response_json(data: Mapping[str, Any], *, order: Iterable[str] = ()) -> str:
+    """JSON text of a response dict, laid out as `response_yaml` lays it out (dates as 2026-11-01)."""
+    return json.dumps(_tidy(data, order), ensure_ascii=False, indent=2, default=_json_value) + "\n"
+
+
+def check_response_path(path: Path | str) -> Path:
+    """`path` when a response can be saved there (.yaml, .yml or .json, not a folder), else a user error."""
+    target = Path(path)
+    if target.suffix.lower() not in RESPONSE_SUFFIXES:
+        raise said_error(say("cannot_save_response_as", name=str(target)), [(str(target), say("response_suffixes"))])
+    check_writable(target)
+    return target
+
+
+def response_text(data: Mapping[str, Any], path: Path | str, *, order: Iterable[str] = ()) -> str:
+    """The response as the text of the file `path`: JSON for a .json name, YAML otherwise."""
+    if Path(path).suffix.lower() == ".json":
+        return response_json(data, order=order)
+    return response_yaml(data, order=order)
+
+
+def save_response(data: Mapping[str, Any], path: Path | str, *, order: Iterable[str] = ()) -> None:
+    """Write the response atomically (JSON for .json, else YAML), so an interrupted save never leaves half a file.
+
+    A name that is no response file (.yaml, .yml, .json) is refused.
+    """
+    target = check_response_path(path)
+    write_atomic(target, response_text(data, target, order=order).encode("utf-8"))

@@ -60,10 +60,14 @@ from assess.scoring.applicability import applicability
 from assess.validation import validate_response
 
 __all__ = [
+    "CheckedSubmissions",
+    "RejectedSubmission",
     "Submission",
     "TableLayout",
     "TableRow",
     "check_row",
+    "check_submissions",
+    "free_submission_path",
     "iter_table_rows",
     "read_submissions",
     "read_table",
@@ -451,26 +455,53 @@ def iter_table_rows(
         yield check_row(layout, number, cells, criteria, lang)
 
 
+@dataclass(frozen=True)
+class RejectedSubmission:
+    """A submission that does not fit the criteria: its row, and the error listing its problems."""
+
+    row: int
+    error: ResponseError
+
+
+@dataclass(frozen=True)
+class CheckedSubmissions:
+    """Every submission of an export, sorted into those that fit (ready to save) and those that do not."""
+
+    submissions: list[Submission]
+    rejected: list[RejectedSubmission]
+
+
+def check_submissions(path: Path, criteria: CriteriaSet, lang: Lang = "en") -> CheckedSubmissions:
+    """Every submission of a Kobo / ODK export (CSV or XLSX), checked one by one: a bad row does not stop the rest.
+
+    Raises InputFileError when the file cannot be read or lacks the form's columns.
+    """
+    name = path.name
+    submissions: list[Submission] = []
+    rejected: list[RejectedSubmission] = []
+    for row in iter_table_rows(path, criteria, lang=lang):
+        if row.problems:
+            summary = say("submissions_do_not_fit", name=name, count=1, criteria=criteria.id)
+            rejected.append(
+                RejectedSubmission(row.row, ResponseError(str(summary), row.problems, summary.in_lang("zh")))
+            )
+            continue
+        submissions.append(Submission(row=row.row, firm_name=row.data["firm"]["name"], data=row.data))
+    return CheckedSubmissions(submissions, rejected)
+
+
 def read_submissions(path: Path, criteria: CriteriaSet, lang: Lang = "en") -> list[Submission]:
-    """Every submission of a Kobo / ODK export (CSV or XLSX), as checked response data.
+    """Every submission of a Kobo / ODK export (CSV or XLSX), as checked response data; all or nothing.
 
     Raises InputFileError when the file cannot be read or lacks the form's columns, and
     ResponseError listing every bad value with its row and column.
     """
-    name = path.name
-    submissions: list[Submission] = []
-    problems: list[Problem] = []
-    bad_rows = 0
-    for row in iter_table_rows(path, criteria, lang=lang):
-        if row.problems:
-            problems.extend(row.problems)
-            bad_rows += 1
-            continue
-        submissions.append(Submission(row=row.row, firm_name=row.data["firm"]["name"], data=row.data))
-    if problems:
-        summary = say("submissions_do_not_fit", name=name, count=bad_rows, criteria=criteria.id)
+    checked = check_submissions(path, criteria, lang)
+    if checked.rejected:
+        problems = [problem for rejected in checked.rejected for problem in rejected.error.problems]
+        summary = say("submissions_do_not_fit", name=path.name, count=len(checked.rejected), criteria=criteria.id)
         raise ResponseError(str(summary), problems, summary.in_lang("zh"))
-    return submissions
+    return checked.submissions
 
 
 # --- file names ---------------------------------------------------------------------------------
@@ -494,3 +525,54 @@ def submission_file_name(submission: Submission) -> str:
     if slug.upper() in _WINDOWS_RESERVED:
         slug = f"firm-{slug}"
     return f"{slug}-row{submission.row}.yaml"
+
+
+def _firm_in(path: Path) -> tuple[str, str] | None:
+    """(name, credit code) of the response file at `path`; None when it is no readable response file."""
+    from assess.errors import UserError
+    from assess.readers.safe_yaml import load_yaml
+    from assess.readers.text_file import read_text
+
+    try:
+        data, _ = load_yaml(read_text(path, path.name), path.name)
+    except (UserError, OSError, ValueError):
+        return None
+    firm = data.get("firm") if isinstance(data, dict) else None
+    if not isinstance(firm, dict):
+        return None
+    return str(firm.get("name") or "").strip(), str(firm.get("credit_code") or "").strip().upper()
+
+
+def _same_firm(found: tuple[str, str], submission: Submission) -> bool:
+    firm = submission.data.get("firm") or {}
+    name, code = found
+    their_code = str(firm.get("credit_code") or "").strip().upper()
+    if code and their_code:
+        return code == their_code
+    return bool(name) and name.casefold() == submission.firm_name.strip().casefold()
+
+
+def free_submission_path(
+    folder: Path, submission: Submission, source: str, lang: Lang = "en"
+) -> tuple[Path, Problem | None]:
+    """Where to write `submission` in `folder`: its usual name, unless that file holds another firm's response.
+
+    Then the first free `<name>-2.yaml`, `-3`... (or one holding this same firm), with a warning saying so:
+    a later import into the same folder never replaces a different firm's file.
+    """
+    usual = folder / submission_file_name(submission)
+    candidate, number = usual, 1
+    other: tuple[str, str] | None = None
+    while candidate.exists() or candidate.is_symlink():
+        found = _firm_in(candidate) if candidate.is_file() else None
+        if found is not None and _same_firm(found, submission):
+            break
+        if other is None:
+            other = found or ("?", "")
+        number += 1
+        candidate = usual.with_name(f"{usual.stem}-{number}{usual.suffix}")
+    if candidate == usual:
+        return usual, None
+    message = say("submission_renamed", taken=usual.name, firm=(other or ("?", ""))[0] or "?", name=candidate.name)
+    where = say("table_row", file=source, row=submission.row).in_lang(lang)
+    return candidate, Problem(where, str(message), severity="warning", message_zh=message.in_lang("zh"))
