@@ -14,6 +14,7 @@ import unicodedata
 from functools import cache
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -22,6 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assess.errors import Problem, UserError
 from assess.exports.safe_cells import neutralise_text
+from assess.messages import Message
+from assess.messages import say as message
 from assess.models.common import Mode, Text
 from assess.models.criteria import (
     CriteriaSet,
@@ -44,6 +47,7 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _ANSWER_FILL = PatternFill("solid", fgColor="FFF7D6")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _WIDTHS = {"A": 10, "B": 52, "C": 58, "D": 18, "E": 40, "F": 12}
+_BILINGUAL_WIDTHS = _WIDTHS | {"C": 80}  # level descriptors in two languages: wider, so rows stay under 409 points
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
@@ -63,6 +67,11 @@ def say(text: Text, mode: Mode) -> str:
     if mode == "en":
         return text.en
     return text.zh if text.zh == text.en else f"{text.zh}\n{text.en}"
+
+
+def _one_line(text: Text, mode: Mode) -> str:
+    """Both languages on one line in a bilingual sheet: entries of a list stay one line each."""
+    return say(text, mode).replace("\n", " / ")
 
 
 def short(text: Text, mode: Mode) -> str:
@@ -123,7 +132,10 @@ def choices_text(criteria: CriteriaSet, question: Question, mode: Mode) -> str:
     return "\n".join(lines)
 
 
-_LINE_POINTS = 15.0
+_LINE_POINTS = 15.0  # a line of 11-point text
+MAX_ROW_POINTS = 409.0  # Excel's tallest row; a row that needs more is cut off
+_MAX_WIDTH = 120.0  # columns are widened up to this, a step at a time, until every row fits
+_WIDEN_STEP = 8.0
 
 
 def _display_width(text: str) -> int:
@@ -131,16 +143,97 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _cell_height(sheet: Worksheet, cell: Cell) -> float:
+    """Points the cell's text needs when wrapped in its column (larger fonts take wider and taller lines)."""
+    if not isinstance(cell.value, str):
+        return 0.0
+    scale = (cell.font.sz or 11) / 11 if cell.font is not None else 1.0
+    width = (sheet.column_dimensions[cell.column_letter].width or 10) * 0.95 / scale
+    lines = sum(max(1, math.ceil(_display_width(part) / width)) for part in cell.value.split("\n"))
+    return float(math.ceil(lines * _LINE_POINTS * scale + 4))
+
+
+def shown_cells(sheet: Worksheet, row: int) -> list[Cell]:
+    """The row's cells in visible columns (the hidden question codes take no room)."""
+    return [c for c in sheet[row] if isinstance(c, Cell) and not sheet.column_dimensions[c.column_letter].hidden]
+
+
+def needed_height(sheet: Worksheet, row: int) -> float:
+    """The height the row's text needs in its visible columns, which may be more than Excel allows."""
+    return max([_LINE_POINTS + 4, *(_cell_height(sheet, cell) for cell in shown_cells(sheet, row))])
+
+
 def fit_row_height(sheet: Worksheet, row: int) -> None:
     """Set the row's height from its wrapped text, since not every spreadsheet program autofits."""
-    lines = 1
-    for cell in sheet[row]:
-        if not isinstance(cell.value, str) or cell.column_letter == "A":
-            continue
-        width = (sheet.column_dimensions[cell.column_letter].width or 10) * 0.95
-        wrapped = sum(max(1, math.ceil(_display_width(part) / width)) for part in cell.value.split("\n"))
-        lines = max(lines, wrapped)
-    sheet.row_dimensions[row].height = min(409.0, lines * _LINE_POINTS + 4)
+    sheet.row_dimensions[row].height = min(MAX_ROW_POINTS, needed_height(sheet, row))
+
+
+def fit_rows(sheet: Worksheet, rows: range) -> None:
+    """Fit every row; while one needs more than Excel's 409 points, widen the column its text needs most in."""
+    while True:
+        tallest = max(rows, key=lambda row: needed_height(sheet, row))
+        if needed_height(sheet, tallest) <= MAX_ROW_POINTS:
+            break
+        cell = max(shown_cells(sheet, tallest), key=lambda cell: _cell_height(sheet, cell))
+        dimension = sheet.column_dimensions[cell.column_letter]
+        if (dimension.width or 10) >= _MAX_WIDTH:
+            break  # the text is cut off: better than a column wider than the screen
+        dimension.width = min(_MAX_WIDTH, (dimension.width or 10) + _WIDEN_STEP)
+    for row in rows:
+        fit_row_height(sheet, row)
+
+
+# Excel's limits on a data validation's texts (MS-XLS DValStrings: error title and prompt title 32, error
+# 225, prompt 255 characters); a longer text makes Excel "repair" the workbook and drop its drop-downs.
+DV_TITLE_MAX = 32
+DV_ERROR_MAX = 224  # one under the limit: some Excel versions count a closing character
+DV_PROMPT_MAX = 255
+
+
+def _limited(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _reject_with(validation: DataValidation, why: Message, mode: Mode) -> DataValidation:
+    """Make Excel refuse an entry the validation does not allow, saying why in the sheet's language(s)."""
+    title = message("xlsx_answer_not_allowed").text()
+    validation.showErrorMessage = True
+    validation.errorStyle = "stop"
+    validation.errorTitle = _limited(_one_line(title, mode), DV_TITLE_MAX)
+    validation.error = _limited(say(why.text(), mode), DV_ERROR_MAX)
+    return validation
+
+
+def _list_validation(reference: str, mode: Mode) -> DataValidation:
+    """A drop-down of the answers in `reference`, nothing else accepted."""
+    validation = DataValidation(type="list", formula1=reference, allow_blank=True)
+    return _reject_with(validation, message("xlsx_pick_from_list"), mode)
+
+
+def _number_text(number: float) -> str:
+    return f"{number:.15g}"  # 1000000, not 1e+06
+
+
+def _number_validation(question: NumberQuestion, mode: Mode) -> DataValidation:
+    """A number within the question's range (Excel keeps a typed 2% as 0.02, which the range allows)."""
+    low, high = question.minimum, question.maximum
+    validation = DataValidation(
+        type="whole" if question.integer else "decimal",
+        operator="between",
+        formula1=_number_text(low if low is not None else -1e12),
+        formula2=_number_text(high if high is not None else 1e12),
+        allow_blank=True,
+    )
+    kind = message("xlsx_a_whole_number" if question.integer else "xlsx_a_number")
+    if low is not None and high is not None:
+        why = message("xlsx_number_between", kind=kind, low=_number_text(low), high=_number_text(high))
+    elif low is not None:
+        why = message("xlsx_number_at_least", kind=kind, low=_number_text(low))
+    elif high is not None:
+        why = message("xlsx_number_at_most", kind=kind, high=_number_text(high))
+    else:
+        why = message("xlsx_number_any", kind=kind)
+    return _reject_with(validation, why, mode)
 
 
 class _ListSheet:
@@ -161,16 +254,16 @@ class _ListSheet:
 
 def _header(sheet: Worksheet, mode: Mode, title: str, with_target: bool) -> None:
     labels = xlsx_labels()
-    sheet.cell(row=1, column=layout.QUESTION_COLUMN, value=neutralise_text(title)).font = Font(bold=True, size=13)
+    heading = sheet.cell(row=1, column=layout.QUESTION_COLUMN, value=neutralise_text(title))
+    heading.font, heading.alignment = Font(bold=True, size=13), _WRAP
     keys = ["col_key", "col_question", "col_choices", "col_answer", "col_note"] + (
         ["col_target"] if with_target else []
     )
     for column, key in enumerate(keys, start=1):
         cell = sheet.cell(row=layout.HEADER_ROW, column=column, value=say(labels[key], mode))
         cell.fill, cell.font, cell.alignment = _HEADER_FILL, _HEADER_FONT, _WRAP
-    for letter, width in _WIDTHS.items():
+    for letter, width in (_BILINGUAL_WIDTHS if mode == "bilingual" else _WIDTHS).items():
         sheet.column_dimensions[letter].width = width
-    fit_row_height(sheet, layout.HEADER_ROW)
     sheet.column_dimensions["A"].hidden = True
     sheet.freeze_panes = f"B{layout.FIRST_ROW}"
 
@@ -215,8 +308,8 @@ def _firm_sheet(workbook: Workbook, criteria: CriteriaSet, mode: Mode, lists: _L
     sheet.cell(row=layout.HEADER_ROW, column=layout.CHOICES_COLUMN, value=say(labels["hint"], mode))
     sheet.cell(row=layout.HEADER_ROW, column=layout.ANSWER_COLUMN, value=say(labels["value"], mode))
     sheet.cell(row=layout.HEADER_ROW, column=layout.NOTE_COLUMN, value=None).fill = PatternFill()
-    industries = "\n".join(f"{t.id}: {say(t.name, mode)}" for t in criteria.industries)
-    markets = "\n".join(f"{t.id}: {say(t.name, mode)}" for t in criteria.markets)
+    industries = "\n".join(f"{t.id}: {_one_line(t.name, mode)}" for t in criteria.industries)
+    markets = "\n".join(f"{t.id}: {_one_line(t.name, mode)}" for t in criteria.markets)
     rows = [
         ("name", "firm_name", ""),
         ("credit_code", "credit_code", say(labels["credit_code_hint"], mode)),
@@ -234,13 +327,15 @@ def _firm_sheet(workbook: Workbook, criteria: CriteriaSet, mode: Mode, lists: _L
         sheet.cell(row=row, column=layout.QUESTION_COLUMN, value=say(labels[label], mode)).alignment = _WRAP
         sheet.cell(row=row, column=layout.CHOICES_COLUMN, value=neutralise_text(hint)).alignment = _WRAP
         _answer_cells(sheet, row, (layout.ANSWER_COLUMN,))
-        fit_row_height(sheet, row)
+        if field != "assessment_date":  # text, so Excel keeps an all-digit credit code's 18 digits
+            sheet.cell(row=row, column=layout.ANSWER_COLUMN).number_format = "@"
         reference = {"industry": industry_list, "status": status_list}.get(field)
         if reference:
-            validation = DataValidation(type="list", formula1=reference, allow_blank=True)
+            validation = _list_validation(reference, mode)
             sheet.add_data_validation(validation)
             validation.add(sheet.cell(row=row, column=layout.ANSWER_COLUMN))
     sheet.column_dimensions["D"].width = 36
+    fit_rows(sheet, range(1, layout.FIRST_ROW + len(rows)))
     _protect(sheet)
 
 
@@ -262,25 +357,17 @@ def _theme_sheet(
             (layout.TARGET_COLUMN,) if isinstance(question, LevelQuestion) else ()
         )
         _answer_cells(sheet, row, editable)
-        fit_row_height(sheet, row)
         values = dropdown_values(criteria, question, mode)
         answer = sheet.cell(row=row, column=layout.ANSWER_COLUMN)
         if values is not None:
-            validation = DataValidation(type="list", formula1=lists.add(values), allow_blank=True)
-            validation.error = ", ".join(values)
-            validation.showErrorMessage = True
+            validation = _list_validation(lists.add(values), mode)
         elif isinstance(question, NumberQuestion) and not question.na_allowed:
-            validation = DataValidation(
-                type="whole" if question.integer else "decimal",
-                operator="between",
-                formula1=f"{question.minimum if question.minimum is not None else -1e12:g}",
-                formula2=f"{question.maximum if question.maximum is not None else 1e12:g}",
-                allow_blank=True,
-            )
+            validation = _number_validation(question, mode)
         else:
             continue
         sheet.add_data_validation(validation)
         validation.add(answer)
+    fit_rows(sheet, range(1, layout.FIRST_ROW + len(theme.questions)))
     _protect(sheet)
 
 
@@ -290,7 +377,8 @@ def _instructions(workbook: Workbook, criteria: CriteriaSet, mode: Mode, taken: 
     assert isinstance(sheet, Worksheet)
     sheet.title = sheet_title(short(labels["instructions_sheet"], mode), taken)
     sheet.column_dimensions["A"].width = 110
-    sheet.cell(row=1, column=1, value=say(labels["title"], mode)).font = Font(bold=True, size=14)
+    title = sheet.cell(row=1, column=1, value=say(labels["title"], mode))
+    title.font, title.alignment = Font(bold=True, size=14), _WRAP
     sheet.cell(
         row=2,
         column=1,
@@ -298,7 +386,7 @@ def _instructions(workbook: Workbook, criteria: CriteriaSet, mode: Mode, taken: 
     ).alignment = _WRAP
     for offset, key in enumerate(["how_to_1", "how_to_2", "how_to_3", "how_to_4", "how_to_5"]):
         sheet.cell(row=4 + offset, column=1, value=f"{offset + 1}. {say(labels[key], mode)}").alignment = _WRAP
-        fit_row_height(sheet, 4 + offset)
+    fit_rows(sheet, range(1, 9))
 
 
 def _meta(workbook: Workbook, criteria: CriteriaSet, mode: Mode) -> None:

@@ -27,14 +27,16 @@ from assess.models.criteria import (
     MultiChoiceQuestion,
     Question,
     SingleChoiceQuestion,
+    TextQuestion,
     YesNoQuestion,
 )
 from assess.models.response import Response
 from assess.questionnaire import xlsx_layout as layout
+from assess.questionnaire.xlsx_form import dropdown_values
 from assess.readers.locations import format_path, problems_from
 from assess.readers.text_file import read_bytes
 from assess.readers.workbook import reading_workbook, shown_number
-from assess.validation import is_na, validate_response
+from assess.validation import InvalidAnswerError, is_na, parse_value, validate_response
 
 _SPLIT = re.compile(r"[,，;；、\n]+")
 _QUESTION_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
@@ -99,7 +101,8 @@ def _answer_value(criteria: CriteriaSet, question: Question, raw: Any) -> Any:
 
 _SHOWN_ID = re.compile(r"^'?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\s")  # column B starts with the question id
 _COLUMNS = layout.TARGET_COLUMN  # A to F: all a row of the questionnaire holds
-Row = tuple[Any, ...]  # the cells A..F of one row (openpyxl read-only cells)
+_BEYOND = _COLUMNS + 1  # G: read only to catch an answer typed next to the form
+Row = tuple[Any, ...]  # the cells A..G of one row (openpyxl read-only cells)
 
 
 def _cell(row: Row, column: int) -> Any:
@@ -135,6 +138,8 @@ class _Reader:
         self.problems: list[Problem] = []
         self.seen: dict[str, str] = {}
         self.meta: dict[str, str] = {}
+        self.uncoded: list[tuple[str, int, str, Row]] = []  # rows whose code in column A was cleared
+        self.picked: dict[str, Any] = {}  # question id -> the answer read from a drop-down cell
 
     def where(self, sheet: str, row: int, column: int) -> str:
         letter = "ABCDEFGHIJ"[column - 1]
@@ -150,14 +155,28 @@ class _Reader:
         for sheet in workbook.worksheets:
             if sheet.title in (layout.META_SHEET, layout.LISTS_SHEET):
                 continue
-            for number, row in enumerate(sheet.iter_rows(max_col=_COLUMNS), start=1):
+            for number, row in enumerate(sheet.iter_rows(max_col=_BEYOND), start=1):
                 if any(cell.value is not None for cell in row):
                     self.read_row(sheet.title, number, row)
+        for sheet_title, number, qid, row in self.uncoded:  # after every coded row: a coded row wins
+            where = self.where(sheet_title, number, layout.KEY_COLUMN)
+            if qid in self.seen:
+                answer_at = self.where(sheet_title, number, layout.ANSWER_COLUMN)
+                self.problem(answer_at, say("xlsx_answer_without_code"), severity="warning")
+                continue
+            self.seen[qid] = where
+            self.problem(where, say("xlsx_code_recovered", key=qid), qid, severity="warning")
+            self.read_answer(sheet_title, number, qid, row)
 
     def read_row(self, sheet: str, number: int, row: Row) -> None:
         key = _value(row, layout.KEY_COLUMN)
         answer = _value(row, layout.ANSWER_COLUMN)
         if not isinstance(key, str):
+            shown = _SHOWN_ID.match(str(_value(row, layout.QUESTION_COLUMN) or ""))
+            filled = any(_value(row, c) is not None for c in range(layout.ANSWER_COLUMN, _BEYOND + 1))
+            if shown and shown.group(1) in self.criteria.questions and filled and number > layout.HEADER_ROW:
+                self.uncoded.append((sheet, number, shown.group(1), row))  # column B still names the question
+                return
             if answer is not None and number > layout.HEADER_ROW and _value(row, layout.QUESTION_COLUMN):
                 where = self.where(sheet, number, layout.ANSWER_COLUMN)
                 self.problem(where, say("xlsx_answer_without_code"), severity="warning")
@@ -199,6 +218,10 @@ class _Reader:
             value = [names.get(_norm(p), p) for p in _parts(str(value), names)]
         elif field == "assessment_date":
             value = _date_cell(value)
+        elif field == "credit_code" and isinstance(value, int | float) and not isinstance(value, bool):
+            # Excel stores an all-digit code typed into a General cell as a number of 15 significant digits.
+            self.problem(self.cells[("firm", field)], say("xlsx_credit_code_number"))
+            return
         elif field in ("name", "credit_code", "assessor"):
             value = str(value)
         self.firm[field] = value
@@ -214,9 +237,12 @@ class _Reader:
                 where = f"{self.where(sheet, number, column)} ({qid})"
                 self.problem(where, say("xlsx_formula_without_value", formula=formula[:60]), qid)
         question = self.criteria.questions.get(qid)
+        if raw is None and question is not None:
+            self.misplaced(sheet, number, question, row)
         value = None
         if raw is not None:
             value = "N/A" if is_na(raw) else _answer_value(self.criteria, question, raw) if question else raw
+            self.picked[qid] = value
         if value is None and note is None and target is None:
             return
         entry: dict[str, Any] = {"value": value}
@@ -225,6 +251,43 @@ class _Reader:
         if target is not None:
             entry["target"] = target
         self.answers[qid] = entry
+
+    def misplaced(self, sheet: str, number: int, question: Question, row: Row) -> None:
+        """An answer typed next to its empty answer cell (in the choices, note, target column or beyond)."""
+        answer_cell = f"D{number}"
+        for column in (layout.CHOICES_COLUMN, layout.NOTE_COLUMN, layout.TARGET_COLUMN, _BEYOND):
+            value = _value(row, column)
+            if value is None or not _bare_answer(self.criteria, question, value):
+                continue
+            where = f"{self.where(sheet, number, column)} ({question.id})"
+            if column == layout.TARGET_COLUMN and isinstance(question, LevelQuestion):
+                message = say("xlsx_target_without_answer", value=value, cell=answer_cell)
+            else:
+                message = say("xlsx_answer_in_wrong_column", value=value, key=question.id, cell=answer_cell)
+            self.problem(where, message, question.id, severity="warning")
+            return
+
+    def as_listed(self, problems: Sequence[Problem]) -> tuple[Problem, ...]:
+        """An answer not among the choices, told with the choices as the drop-down lists them (not internal ids)."""
+        return tuple(self._as_listed(p) for p in problems)
+
+    def _as_listed(self, problem: Problem) -> Problem:
+        qid, mode = problem.question_id, self.meta.get("lang")
+        question = self.criteria.questions.get(qid or "")
+        if question is None or qid not in self.picked or mode not in ("zh", "en", "bilingual"):
+            return problem
+        shown = dropdown_values(self.criteria, question, mode)  # type: ignore[arg-type]
+        if shown is None or problem.location != self.cells.get(("answers", question.id)):
+            return problem
+        try:
+            parse_value(question, self.picked[question.id])
+            return problem
+        except InvalidAnswerError as exc:
+            if exc.message.key != "not_one_of" or str(exc.message) != problem.message:
+                return problem  # another problem of this answer
+            value = dict(exc.message.values)["value"]
+        message = say("xlsx_not_in_list", value=value, allowed=[f"“{text}”" for text in shown])
+        return replace(problem, message=str(message), message_zh=message.in_lang("zh"))
 
     def at_cells(self, problems: Sequence[Problem]) -> tuple[Problem, ...]:
         """Problems about a whole question (a required answer missing) placed at its answer cell, if it has a row."""
@@ -242,6 +305,19 @@ class _Reader:
             if found:
                 return found
         return f"{self.name}: {format_path(path)}" if path else self.name
+
+
+def _bare_answer(criteria: CriteriaSet, question: Question, value: Any) -> bool:
+    """True for a cell holding nothing but a valid answer (a level, an option, yes or no), not a sentence."""
+    if isinstance(question, TextQuestion) or (isinstance(value, str) and ("\n" in value or len(value) > 60)):
+        return False
+    if isinstance(question, LevelQuestion) and not (isinstance(value, int) or str(value).strip().isdigit()):
+        return False  # not "2 — documented", the first line of column C's descriptors
+    try:
+        parse_value(question, _answer_value(criteria, question, value))
+    except (InvalidAnswerError, ValueError, TypeError):
+        return False
+    return True
 
 
 _WRITTEN_DATE = re.compile(r"^(\d{4})\s*[/.年-]\s*(\d{1,2})\s*[/.月-]\s*(\d{1,2})\s*日?$")
@@ -287,17 +363,18 @@ def read_xlsx_response(path: Path, criteria: CriteriaSet) -> ValidatedResponse:
     if "criteria" in reader.meta:
         data_read["criteria"] = reader.meta["criteria"]
     errors = [p for p in reader.problems if p.severity == "error"]
+    warnings = [p for p in reader.problems if p.severity == "warning"]  # shown with errors too: they may explain them
     summary = say("has_problems", name=name)
     try:
         response = Response.model_validate(data_read)
     except ValidationError as exc:
-        found = errors + problems_from(exc, name, {}, locator=reader.locate)
+        found = errors + problems_from(exc, name, {}, locator=reader.locate) + warnings
         raise ResponseError(str(summary), found, summary.in_lang("zh")) from None
     if errors:
-        raise ResponseError(str(summary), errors, summary.in_lang("zh"))
+        raise ResponseError(str(summary), errors + warnings, summary.in_lang("zh"))
     try:
         validated = validate_response(criteria, response, reader.locate, source=name)
     except ResponseError as exc:
-        raise ResponseError(exc.summary, list(reader.at_cells(exc.problems)), exc.summary_zh) from None
-    warnings = tuple(p for p in reader.problems if p.severity == "warning")
-    return validated.model_copy(update={"warnings": reader.at_cells(validated.warnings) + warnings})
+        found = [*reader.as_listed(reader.at_cells(exc.problems)), *warnings]
+        raise ResponseError(exc.summary, found, exc.summary_zh) from None
+    return validated.model_copy(update={"warnings": reader.at_cells(validated.warnings) + tuple(warnings)})

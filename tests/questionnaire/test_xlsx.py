@@ -154,7 +154,8 @@ def test_human_mistakes(default_criteria: CriteriaSet, tmp_path: Path) -> None:
     messages = [str(p) for p in info.value.problems]
     question = default_criteria.questions["TR-04"]
     assert isinstance(question, SingleChoiceQuestion)
-    assert f'{tr04}: "maybe" is not one of: {", ".join(o.id for o in question.options)}' in messages
+    listed = ", ".join(f"“{o.text.en}”" for o in question.options)  # as the drop-down shows them
+    assert f'{tr04}: "maybe" is not in the drop-down list; pick one of: {listed}' in messages
     assert f"{ep03}: 'several' is not a number" in messages
     assert any("QC-06: required answer missing" in m for m in messages)
 
