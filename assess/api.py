@@ -139,7 +139,7 @@ def write_report(
 
     shown = _mode(mode)
     if variant is not None and variant != "pdf/a-3b":
-        raise UserError(f"Unknown PDF variant '{variant}'; the supported one is pdf/a-3b")
+        raise said_error(say("unknown_pdf_variant", variant=variant, supported="pdf/a-3b"), [])
     archival: Literal["pdf/a-3b"] | None = "pdf/a-3b" if variant else None
     pdf, html, sheet = Path(output), _path(html_path), _path(actions_xlsx)
     brand_path, templates_dir = _path(brand_file), _path(templates)

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from assess.errors import Problem, UserError
+from assess.errors import UserError
 from assess.messages import Message, said_error, say
 
 try:  # POSIX; elsewhere the folder is not locked
@@ -199,9 +199,8 @@ def folder_lock(folder: Path) -> Iterator[None]:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise UserError(
-                    f"Another run is writing to {folder}",
-                    [Problem(str(folder), "wait until it has finished, or choose another output folder")],
+                raise said_error(
+                    say("folder_in_use", folder=str(folder)), [(str(folder), say("folder_in_use_wait"))]
                 ) from None
             except OSError:
                 pass  # a file system without locks (some network shares): go on unguarded, as before

@@ -278,3 +278,16 @@ def test_the_priorities_table_words_answers_as_the_report_does() -> None:
     result = runner.invoke(app, ["score", str(SEEDS / "borun-appliances.yaml"), "--lang", "zh"], terminal_width=200)
     assert result.exit_code == 0
     assert "否 → 是" in result.stdout and "False" not in result.stdout and "['" not in result.stdout
+
+
+def test_a_firm_name_with_square_brackets_is_printed_as_written(tmp_path: Path) -> None:
+    """Firm names are the exporter's text: `[/]` or `[bold]` in one is shown, not read as rich markup (or a crash)."""
+    name = "Acme [Ningbo] [/] [bold]Trading[/bold] Co"
+    data = {"firm": {**firm(), "name": name, "assessment_date": "2026-11-01"}, "answers": GOOD, "status": "draft"}
+    path = write_yaml(tmp_path / "brackets.yaml", data)
+    table = runner.invoke(app, ["score", str(path), "-c", str(MINI)])
+    assert table.exit_code == 0, table.output
+    assert name in table.stdout.replace("\n", "")
+    league = runner.invoke(app, ["score", str(path), str(response_file(tmp_path, "b.yaml", GOOD)), "-c", str(MINI)])
+    assert league.exit_code == 0, league.output
+    assert "Traceback" not in league.output

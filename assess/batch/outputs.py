@@ -18,11 +18,13 @@ import io
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assess.batch.rows import ErrorRow, FirmRow
-from assess.batch.summary_words import SummaryWords
 from assess.exports.safe_cells import is_dangerous, neutralise
+
+if TYPE_CHECKING:  # summary_words takes its column ids from summary_header: imported for types only
+    from assess.batch.summary_words import SummaryWords
 
 _FIXED_DATE = datetime.datetime(2000, 1, 1)  # the workbook's "created" stamp: the same content, the same bytes
 _COLUMN_WIDTHS = (28, 30, 20, 14)  # input, firm, credit code, industry

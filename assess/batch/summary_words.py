@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assess.batch.outputs import summary_header
 from assess.errors import Problem, UserError
 from assess.models.common import Mode, Text
 from assess.models.criteria import CriteriaSet
@@ -21,23 +22,7 @@ from assess.readers.safe_yaml import load_yaml
 from assess.readers.text_file import read_text
 
 LABELS = Path("xlsx") / "summary" / "labels.yaml"
-_FIXED = (
-    "input",
-    "firm",
-    "credit_code",
-    "industry",
-    "overall",
-    "overall_1000",
-    "band",
-    "vetoes",
-    "completeness",
-    "provisional",
-    "award_readiness",
-    "rank",
-    "percentile",
-    "change_overall",
-    "report",
-)
+_FIXED = tuple(summary_header([], with_change=True))  # the columns every summary has, besides its themes
 _WORDS = ("change_of", "yes", "no", "ready", "near", "not_ready", "vetoed", "undetermined")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,11 +19,12 @@ from assess.cli.console import out
 from assess.cli.consultant_cmds import consultant_app
 from assess.cli.criteria_cmds import criteria_app
 from assess.cli.errors import print_problems, report_user_error, user_errors
-from assess.cli.questionnaire_cmds import fill, import_submissions, questionnaire
+from assess.cli.questionnaire_cmds import fill, import_submissions, questionnaire, status_word
 from assess.cli.report_cmd import report
 from assess.cli.serve_cmd import serve
 from assess.cli.tables import band_name, firm_table, league_table, priorities_table, verdict_word, word
 from assess.errors import UserError
+from assess.files import cannot_write, make_folder
 from assess.messages import said_error, say
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
@@ -75,7 +78,9 @@ CriteriaOpt = Annotated[
     Path | None, typer.Option("--criteria", "-c", help="Criteria set folder (default: the built-in set).")
 ]
 LangOpt = Annotated[LangOption, typer.Option("--lang", help="Language of theme and band names.")]
-FilesArg = Annotated[list[Path], typer.Argument(help="Response files (YAML or JSON) or folders of them.")]
+FilesArg = Annotated[
+    list[Path], typer.Argument(help="Response files (YAML, JSON or XLSX workbook) or folders of them.")
+]
 
 
 def _lang(option: LangOption) -> Lang:
@@ -100,9 +105,9 @@ def validate(
                 failed += 1
                 report_user_error(exc, shown_in)
                 continue
-            out.print(
-                f"[green]✓[/green] {escape(str(path))}: valid ({len(response.answers)} answers, {response.status})"
-            )
+            status = status_word(response.status, shown_in)
+            valid = word("valid", shown_in, path=str(path), count=len(response.answers), status=status)
+            out.print(f"[green]✓[/green] {escape(valid)}")
             print_problems(list(response.warnings), lang=shown_in)
     if failed:
         raise typer.Exit(1)
@@ -182,6 +187,7 @@ def demo(
     """Score every fictional exporter in seeds/, print a league table, and write the full batch output."""
     said = _lang(lang)
     with user_errors(said):
+        _check_output_folder(output)  # as `assess batch` does: a folder that cannot be written is said before any table
         criteria_set = api.load_criteria()
         results, failed = _score_files([api.seeds_dir()], criteria_set, None, said)
         out.print(league_table(criteria_set, results, said))
@@ -191,6 +197,17 @@ def demo(
     print_summary(summary, said)
     if failed or not summary.ok:
         raise typer.Exit(1)
+
+
+def _check_output_folder(folder: Path) -> None:
+    """Make `folder` (as the batch will) and make sure a file can be made in it; a refusal is a user error naming it."""
+    make_folder(folder)
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=".assess-probe.", suffix=".tmp")
+    except OSError as exc:
+        raise cannot_write(folder, exc) from None
+    os.close(handle)
+    Path(name).unlink(missing_ok=True)
 
 
 def main() -> None:

@@ -46,7 +46,7 @@ def show(
     out.print(criteria_table(criteria, language))
     for veto in criteria.vetoes:
         title = escape(veto.title.in_lang(language))
-        out.print(f"{word('veto', language)} {veto.id}: {title}  [dim]({escape(veto.when.describe())})[/dim]")
+        out.print(f"{word('veto', language)} {veto.id}: {title}  [dim]({escape(veto.when.describe(language))})[/dim]")
     for gate in criteria.gates:
         if gate.theme:
             cap = word("level_cap", language, theme=gate.theme, level=gate.cap_level)
@@ -74,9 +74,8 @@ def new(
     with user_errors():
         folder = api.new_criteria_set(dest, set_id, source)
         criteria = api.load_criteria(folder)
-    out.print(
-        f"[green]✓[/green] {escape(str(folder))}: {criteria.id} {criteria.version}, {len(criteria.questions)} questions"
-    )
+    summary = word("criteria_summary", "en", id=criteria.id, version=criteria.version, count=len(criteria.questions))
+    out.print(f"[green]✓[/green] {escape(str(folder))}: {escape(summary)}")
     out.print(f"  edit the YAML files, then run: assess criteria check {escape(str(folder))}")
 
 
@@ -97,8 +96,9 @@ def check(
                 out.print(f"[red]✗[/red] {escape(str(folder))}: {escape(found)}")
             else:
                 crit = loaded.criteria
-                summary = f"{crit.id} {crit.version}, {len(crit.questions)} questions" if crit else ""
-                out.print(f"[green]✓[/green] {escape(str(folder))}: {summary}")
+                count = len(crit.questions) if crit else 0
+                summary = word("criteria_summary", said, id=crit.id, version=crit.version, count=count) if crit else ""
+                out.print(f"[green]✓[/green] {escape(str(folder))}: {escape(summary)}")
             print_problems(loaded.problems, out, said)
     if failed:
         raise typer.Exit(1)

@@ -12,6 +12,7 @@ from rich.markup import escape
 from assess import api
 from assess.cli.console import out
 from assess.cli.errors import print_problems, report_user_error, user_errors
+from assess.cli.tables import word
 from assess.errors import Problem, UserError
 from assess.messages import say
 from assess.models.common import Lang
@@ -36,6 +37,16 @@ class ModeOption(StrEnum):
     bilingual = "bilingual"
 
 
+def message_lang(mode: ModeOption) -> Lang:
+    """The language of a command's messages: Chinese with --lang zh; English with en or bilingual."""
+    return "zh" if mode is ModeOption.zh else "en"
+
+
+def status_word(status: str, lang: Lang) -> str:
+    """A response's status (draft, final) in `lang`; another value as it is."""
+    return word(f"status_{status}", lang) if status in ("draft", "final") else status
+
+
 CriteriaOpt = Annotated[Path | None, typer.Option("--criteria", "-c", help="Criteria set folder.")]
 ModeOpt = Annotated[ModeOption, typer.Option("--lang", help="zh, en or bilingual.")]
 
@@ -55,9 +66,10 @@ def questionnaire(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a blank questionnaire generated from the criteria set."""
-    with user_errors("zh" if lang is ModeOption.zh else "en"):
+    said = message_lang(lang)
+    with user_errors(said):
         path = api.write_questionnaire(output, fmt.value if fmt else None, lang.value, criteria, force=force)
-    out.print(f"[green]✓[/green] wrote {escape(str(path))}")
+    out.print(f"[green]✓[/green] {escape(word('wrote', said, path=str(path)))}")
 
 
 def import_submissions(
@@ -123,7 +135,8 @@ def fill(
     from assess.questionnaire.interactive import load_partial
     from assess.questionnaire.response_writer import check_response_path, save_response
 
-    with user_errors("zh" if lang is ModeOption.zh else "en"):
+    said = message_lang(lang)
+    with user_errors(said):
         probe_writable(check_response_path(output))  # a file that could not be saved: said before the first question
         criteria_set = api.load_criteria(criteria)
         source = resume or (output if output.exists() else None)
@@ -134,12 +147,13 @@ def fill(
 
         result = run_fill(criteria_set, data, _TerminalIO(), lang.value, save)
         save(result)
-    status = result.get("status", "draft")
-    out.print(f"[green]✓[/green] saved {escape(str(output))} ({status})")
+    status = str(result.get("status", "draft"))
+    saved = word("saved", said, path=str(output), status=status_word(status, said))
+    out.print(f"[green]✓[/green] {escape(saved)}")
     if status == "final":
         try:
             response = api.load_response(output, criteria_set)
-            print_problems(list(response.warnings))
+            print_problems(list(response.warnings), lang=said)
         except UserError as exc:
-            report_user_error(exc)
+            report_user_error(exc, said)
             raise typer.Exit(1) from None

@@ -12,6 +12,8 @@ from rich.markup import escape
 from assess import api
 from assess.cli.console import out
 from assess.cli.errors import user_errors
+from assess.cli.tables import word
+from assess.models.common import Lang
 
 
 class ModeOption(StrEnum):
@@ -25,7 +27,7 @@ class VariantOption(StrEnum):
 
 
 def report(
-    file: Annotated[Path, typer.Argument(help="A response file (YAML or JSON).")],
+    file: Annotated[Path, typer.Argument(help="A response file (YAML, JSON or XLSX workbook).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")],
     lang: Annotated[ModeOption, typer.Option("--lang", help="zh, en or bilingual.")] = ModeOption.bilingual,
     brand: Annotated[
@@ -41,7 +43,8 @@ def report(
     profile: Annotated[str | None, typer.Option(help="Weighting profile, e.g. improvement or award.")] = None,
 ) -> None:
     """Render the PDF improvement report of one firm."""
-    with user_errors("zh" if lang is ModeOption.zh else "en"):  # a bilingual report's reader gets English errors
+    said: Lang = "zh" if lang is ModeOption.zh else "en"  # a bilingual report's reader gets English messages
+    with user_errors(said):
         written = api.write_report(
             file,
             output,
@@ -55,4 +58,4 @@ def report(
             profile=profile,
         )
     for path in written:
-        out.print(f"[green]✓[/green] wrote {escape(str(path))}")
+        out.print(f"[green]✓[/green] {escape(word('wrote', said, path=str(path)))}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from assess.messages import say
@@ -34,20 +35,20 @@ def verdict_word(verdict: str, lang: Lang) -> str:
 
 def band_name(criteria: CriteriaSet, band_id: str | None, lang: Lang) -> str:
     band = criteria.band_named(band_id) if band_id else None
-    return band.name.in_lang(lang) if band else "—"
+    return escape(band.name.in_lang(lang)) if band else "—"
 
 
 def firm_table(criteria: CriteriaSet, result: ScoreResult, lang: Lang) -> Table:
     """One firm: theme scores against floors, then the overall line."""
-    provisional = word("provisional", lang) if result.provisional else ""
-    table = Table(title=f"{result.firm.name}{provisional}", title_justify="left")
+    name = escape(result.firm.name)  # exporters' own text: "[" in a name is not rich markup
+    table = Table(title=word("provisional", lang, name=name) if result.provisional else name, title_justify="left")
     table.add_column(word("theme", lang))
     table.add_column(word("score", lang), justify="right")
     table.add_column(word("floor", lang), justify="right")
     table.add_column(word("answered", lang), justify="right")
     table.add_column(word("gates", lang))
     for theme in result.themes:
-        title = criteria.theme(theme.id).title.in_lang(lang)
+        title = escape(criteria.theme(theme.id).title.in_lang(lang))
         style = "red" if theme.meets_floor is False else None
         table.add_row(
             title,
@@ -84,14 +85,14 @@ def priorities_table(criteria: CriteriaSet, result: ScoreResult, lang: Lang, top
         now = answer_text(criteria, question, p.current).in_lang(lang)
         then = answer_text(criteria, question, p.next).in_lang(lang)
         text = f"{p.question_id} {question.text.in_lang(lang)}"
-        table.add_row(str(p.rank), text, f"{now} → {then}", f"+{p.gain:.2f}", effort)
+        table.add_row(str(p.rank), escape(text), escape(f"{now} → {then}"), f"+{p.gain:.2f}", effort)
     return table
 
 
 def league_table(criteria: CriteriaSet, results: list[ScoreResult], lang: Lang) -> Table:
     """Firms ranked by overall score: the demo's and a batch's view of a cohort."""
     count = word("firms", lang, count=len(results))
-    table = Table(title=f"{criteria.title.in_lang(lang)} — {count}", title_justify="left")
+    table = Table(title=escape(f"{criteria.title.in_lang(lang)} — {count}"), title_justify="left")
     for name, justify in [
         ("#", "right"),
         (word("firm", lang), "left"),
@@ -104,14 +105,14 @@ def league_table(criteria: CriteriaSet, results: list[ScoreResult], lang: Lang) 
         (word("complete", lang), "right"),
     ]:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    industries = {t.id: t.name.in_lang(lang) for t in criteria.industries}
+    industries = {t.id: escape(t.name.in_lang(lang)) for t in criteria.industries}
     ranked = sorted(results, key=lambda r: (-(r.overall or 0.0), r.firm.name))
     for rank, r in enumerate(ranked, start=1):
         vetoes = ", ".join(v.id for v in r.vetoes if v.status == "triggered")
         table.add_row(
             str(rank),
-            r.firm.name,
-            industries.get(r.firm.industry, r.firm.industry),
+            escape(r.firm.name),
+            industries.get(r.firm.industry, escape(r.firm.industry)),
             fmt(r.overall),
             fmt(r.overall_1000, 0),
             band_name(criteria, r.band, lang),
@@ -123,7 +124,8 @@ def league_table(criteria: CriteriaSet, results: list[ScoreResult], lang: Lang) 
 
 
 def criteria_table(criteria: CriteriaSet, lang: Lang) -> Table:
-    table = Table(title=f"{criteria.id} {criteria.version}: {criteria.title.in_lang(lang)}", title_justify="left")
+    title = f"{criteria.id} {criteria.version}: {criteria.title.in_lang(lang)}"
+    table = Table(title=escape(title), title_justify="left")
     table.add_column(word("theme", lang))
     table.add_column(word("questions", lang), justify="right")
     for name in criteria.profiles:
@@ -132,7 +134,7 @@ def criteria_table(criteria: CriteriaSet, lang: Lang) -> Table:
     for theme in criteria.themes:
         weights = [f"{p.theme_weights.get(theme.id, 0):g}" for p in criteria.profiles.values()]
         table.add_row(
-            f"{theme.id}: {theme.title.in_lang(lang)}",
+            escape(f"{theme.id}: {theme.title.in_lang(lang)}"),
             str(len(theme.questions)),
             *weights,
             f"{criteria.award.floor_for(theme.id):g}",

@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from assess.models.common import NonEmptyStr, StrictModel
+from assess.messages import say
+from assess.models.common import Lang, NonEmptyStr, StrictModel
 
 AnswerScalar = bool | int | float | str
 
@@ -83,19 +84,33 @@ class Condition(StrictModel):
                 found[key] |= values
         return found
 
-    def describe(self) -> str:
-        """A compact, language-neutral rendering, for messages and reports."""
+    def describe(self, lang: Lang = "en") -> str:
+        """A compact rendering, for messages and reports: `QC-03 equals True`, or `QC-03 = 是` with lang="zh".
+
+        The words live in templates/messages.yaml (`condition_*`); question ids and answer codes are shown as they are.
+        """
         if self.question is not None:
             for name in _COMPARATORS:
                 value: Any = getattr(self, name)
                 if value is not None:
-                    return f"{self.question} {name.rstrip('_')} {value}"
+                    key = f"condition_{name.rstrip('_')}"
+                    return say(key, question=self.question, value=_said_value(value)).in_lang(lang)
         if self.industry is not None:
-            return f"industry in {self.industry}"
+            return say("condition_industry", values=_said_value(self.industry)).in_lang(lang)
         if self.market is not None:
-            return f"market in {self.market}"
+            return say("condition_market", values=_said_value(self.market)).in_lang(lang)
         if self.not_ is not None:
-            return f"not ({self.not_.describe()})"
-        joiner = " and " if self.all is not None else " or "
+            return say("condition_not", condition=self.not_.describe(lang)).in_lang(lang)
+        joiner = say("condition_and" if self.all is not None else "condition_or").in_lang(lang)
         parts = self.all if self.all is not None else self.any or []
-        return "(" + joiner.join(child.describe() for child in parts) + ")"
+        return "(" + f" {joiner} ".join(child.describe(lang) for child in parts) + ")"
+
+
+def _said_value(value: Any) -> Any:
+    """A value of a condition as a message value: yes/no and lists in the reader's language (['a', 'b'] in English)."""
+    if isinstance(value, bool):
+        return say("condition_true" if value else "condition_false")
+    if isinstance(value, list):
+        items = [say("condition_item", value=item) if isinstance(item, str) else _said_value(item) for item in value]
+        return say("condition_list", items=items)
+    return value
