@@ -340,3 +340,38 @@ def test_a_theme_none_of_whose_questions_apply_does_not_hold_readiness_back(mini
     result = score(criteria, build({**alpha_only, "B-01": na, "B-02": na, "B-03": na}, criteria=criteria))
     assert result.theme("beta").score is None
     assert [r.code for r in result.readiness.reasons] == ["theme_not_scored"]
+
+
+@pytest.mark.parametrize(
+    ("edge", "shown"),
+    [(20.0, "20"), (2.5, "2.5"), (5_000_000.0, "5000000"), (1_234_567.5, "1234567.5"), (0.00001, "0.00001")],
+)
+def test_a_band_edge_is_shown_with_every_digit_and_no_exponent(edge: float, shown: str) -> None:
+    """`:g` would show 5e+06 and round 1234567.5 to 1.23457e+06: a firm must read the edge the set wrote."""
+    from assess.models.criteria import NumberQuestion
+    from assess.scoring.points import next_step
+
+    question = NumberQuestion.model_validate(
+        {
+            "id": "EP-99",
+            "kind": "number",
+            "text": {"zh": "出口额", "en": "Export value"},
+            "help": {"zh": "上一年度", "en": "Last year"},
+            "unit": {"zh": "元", "en": "CNY"},
+            "bands": [{"to": edge, "points": 0}, {"from": edge, "points": 4}],
+        }
+    )
+    step = next_step(question, edge / 2)
+    assert step is not None and step.shown == f"≥{shown}"
+    below = NumberQuestion.model_validate(
+        {
+            "id": "EP-98",
+            "kind": "number",
+            "text": {"zh": "投诉数", "en": "Complaints"},
+            "help": {"zh": "上一年度", "en": "Last year"},
+            "unit": {"zh": "件", "en": "cases"},
+            "bands": [{"to": edge, "points": 4}, {"from": edge, "points": 0}],
+        }
+    )
+    step = next_step(below, edge * 2)
+    assert step is not None and step.shown == f"<{shown}"

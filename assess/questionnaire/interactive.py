@@ -633,51 +633,74 @@ class _Session:
         return value
 
     def _ask_note_and_store(self, question: Question, value: Any, entry: Any, target: int | None = None) -> _Outcome:
-        """Ask for the evidence note (required for N/A when the policy says so), then store and save.
+        """Store and save the answer, then ask for its evidence note and save again when the note changes it.
 
+        The answer is in the file before the note prompt, so stopping there (q, Ctrl-C, a closed terminal)
+        keeps it; 'back' at the note prompt takes it back and the answer is asked again.  The exception is
+        N/A where the policy requires a note (and none is stored yet): that answer is stored only with its
+        note, as the file should never hold an N/A that validation refuses, and the user is told so.
         A new target level replaces the old one; without one, the old target is kept.
         """
         old = entry if isinstance(entry, Mapping) else {}
         old_note = old.get("note") if isinstance(old.get("note"), str) and old["note"].strip() else None
         must = value == NA_TEXT and self.criteria.na_policy.na_requires_note
-        note = old_note
-        outcome = _Outcome.ANSWERED
-        if not isinstance(question, TextQuestion):
-            key = "na_note_prompt" if must else "note_keep_prompt" if old_note else "note_prompt"
-            while True:
-                raw = self._read(self.t(key))
-                command = self._command(raw)
-                if command is _Command.BACK:
-                    return _Outcome.BACK
-                if command is _Command.QUIT:
-                    if must and not old_note:
-                        return _Outcome.QUIT
-                    outcome = _Outcome.QUIT
-                    break
-                if command is _Command.HELP:
-                    self._show_evidence(question)
-                    continue
-                text = (raw or "").strip()
-                note = None if text == _CLEAR_NOTE else text or old_note
-                if must and not note:
-                    self.say("note_required")
-                    continue
-                if note is not None and len(note) > NOTE_LIMIT:
-                    self.io.show(self.t("field_too_long", limit=NOTE_LIMIT))
-                    continue
-                break
         if target is None and value != NA_TEXT:
             target = old.get("target")
+        asks_note = not isinstance(question, TextQuestion)
+        stored_early = not (asks_note and must and old_note is None)
+        if stored_early:
+            self._store(question, value, old_note, target)
+        if not asks_note:
+            return _Outcome.ANSWERED
+        if not stored_early:
+            self.io.show(self.tx(say("na_saved_with_note").text()))
+        key = "na_note_prompt" if must else "note_keep_prompt" if old_note else "note_prompt"
+        while True:
+            raw = self._read(self.t(key))
+            command = self._command(raw)
+            if command is _Command.BACK:
+                if stored_early:
+                    self._restore(question, entry)
+                return _Outcome.BACK
+            if command is _Command.QUIT:
+                return _Outcome.QUIT  # the answer is saved already (or, an N/A without its note, not at all)
+            if command is _Command.HELP:
+                self._show_evidence(question)
+                continue
+            text = (raw or "").strip()
+            note = None if text == _CLEAR_NOTE else text or old_note
+            if must and not note:
+                self.say("note_required")
+                continue
+            if note is not None and len(note) > NOTE_LIMIT:
+                self.io.show(self.t("field_too_long", limit=NOTE_LIMIT))
+                continue
+            break
+        if not stored_early or note != old_note:
+            self._store(question, value, note, target)
+        return _Outcome.ANSWERED
+
+    def _store(self, question: Question, value: Any, note: str | None, target: Any) -> None:
+        """Put the answer in the data (answers in criteria order) and save."""
         extras = {k: v for k, v in (("note", note), ("target", target)) if v is not None}
-        stored: Any = {"value": value, **extras} if extras else value
-        self.answers[question.id] = stored
-        self.data["answers"] = {
-            **{qid: self.answers[qid] for qid in self.criteria.questions if qid in self.answers},
-            **{qid: v for qid, v in self.answers.items() if qid not in self.criteria.questions},
-        }
+        self._put(question.id, {"value": value, **extras} if extras else value)
         self._save()
         self.say("saved")
-        return outcome
+
+    def _restore(self, question: Question, entry: Any) -> None:
+        """Put back the entry a question had before this answer ('back' at the note prompt), and save."""
+        if entry is None:
+            self.answers.pop(question.id, None)
+        else:
+            self._put(question.id, entry)
+        self._save()
+
+    def _put(self, qid: str, stored: Any) -> None:
+        self.answers[qid] = stored
+        self.data["answers"] = {
+            **{q: self.answers[q] for q in self.criteria.questions if q in self.answers},
+            **{q: v for q, v in self.answers.items() if q not in self.criteria.questions},
+        }
 
     # ---- display --------------------------------------------------------------------------------
 

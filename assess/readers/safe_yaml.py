@@ -241,7 +241,9 @@ def load_yaml(text: str, source: str) -> tuple[Any, LocationMap]:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}" if mark else source
         reason = exc.problem or exc.context or "invalid YAML"
-        raise _unreadable(source, "invalid_yaml", where, reason=reason) from None
+        from assess.readers.yaml_hints import with_hint  # imported here, as the catalogue is (see _unreadable)
+
+        raise with_hint(_unreadable(source, "invalid_yaml", where, reason=reason), text, exc) from None
     except yaml.YAMLError as exc:
         raise _unreadable(source, "invalid_yaml", source, reason=exc) from None
     finally:

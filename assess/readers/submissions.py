@@ -53,7 +53,7 @@ from assess.questionnaire.xlsform import (
     note_field,
     target_field,
 )
-from assess.readers.locations import error_text
+from assess.readers.locations import problems_from
 from assess.readers.text_file import read_bytes
 from assess.readers.workbook import reading_workbook, shown_number
 from assess.scoring.applicability import applicability
@@ -334,49 +334,98 @@ def _row_data(cells: list[Any], columns: dict[str, tuple[int, str]], criteria: C
 # --- checking -----------------------------------------------------------------------------------
 
 
+def _field_of_path(path: Sequence[str | int]) -> str | None:
+    """The form field (column) a path in the response data comes from: `("answers", "TR-01", "note")` -> TR-01_note."""
+    if len(path) >= 2 and path[0] == "firm":
+        return FIRM_FIELDS.get(str(path[1]))
+    if len(path) >= 2 and path[0] == "answers":
+        field = str(path[1])
+        if len(path) >= 3 and path[2] == "note":
+            return note_field(field)
+        if len(path) >= 3 and path[2] == "target":
+            return target_field(field)
+        return field
+    if path and path[0] == "criteria":
+        return CRITERIA_FIELD
+    return None
+
+
+def _without_refused(data: dict[str, Any], exc: ValidationError, criteria: CriteriaSet) -> dict[str, Any] | None:
+    """The row's data with every value the response model refused left out, or a required firm field replaced
+    by a harmless stand-in, so that the rest of the row (its answers above all) can still be checked.
+
+    The stand-ins are never written or scored: the row is rejected for the problems already found.
+    None when an error is about something no cell holds.
+    """
+    firm = dict(data["firm"])
+    answers = dict(data["answers"])
+    result = {**data, "firm": firm, "answers": answers}
+    stand_in: dict[str, Any] = {
+        "name": "?",
+        "assessment_date": "2000-01-01",
+        "industry": next((t.id for t in criteria.industries), None),
+        "markets": [m.id for m in criteria.markets[:1]],
+    }
+    refused_markets: set[int] = set()
+    for error in exc.errors():
+        loc = error["loc"]
+        if len(loc) >= 2 and loc[0] == "firm" and loc[1] in stand_in:
+            if loc[1] == "markets" and len(loc) >= 3 and isinstance(loc[2], int):
+                refused_markets.add(loc[2])
+            else:
+                firm[str(loc[1])] = stand_in[str(loc[1])]
+        elif len(loc) >= 2 and loc[0] == "firm" and loc[1] in _OPTIONAL_FIRM_FIELDS:
+            firm.pop(str(loc[1]), None)
+        elif len(loc) >= 2 and loc[0] == "answers":
+            entry = answers.get(str(loc[1]))
+            if len(loc) >= 3 and loc[2] in ("note", "target") and isinstance(entry, dict):
+                answers[str(loc[1])] = {k: v for k, v in entry.items() if k != loc[2]}  # the answer is still checked
+            else:
+                answers.pop(str(loc[1]), None)
+        elif loc == ("criteria",):
+            result.pop("criteria", None)
+        else:
+            return None
+    if refused_markets and isinstance(firm.get("markets"), list):
+        firm["markets"] = [m for i, m in enumerate(firm["markets"]) if i not in refused_markets] or stand_in["markets"]
+    return result
+
+
 def _check(
     data: dict[str, Any], criteria: CriteriaSet, columns: dict[str, tuple[int, str]], where: str, lang: Lang = "en"
 ) -> tuple[str, list[Problem], ValidatedResponse | None]:
     """The status the row earns ("final", or "draft" when required answers are missing) and its validated
-    response, or its problems."""
+    response, or its problems: all of them, the firm fields' and every answer's, in the order of the columns."""
+    order: dict[str, int] = {}  # location -> column index, to list the problems as the row reads
 
     def column(path: Sequence[str | int]) -> str:
-        field: str | None = None
-        if len(path) >= 2 and path[0] == "firm":
-            field = FIRM_FIELDS.get(str(path[1]))
-        elif len(path) >= 2 and path[0] == "answers":
-            field = str(path[1])
-            if len(path) >= 3 and path[2] == "note":
-                field = note_field(field)
-            elif len(path) >= 3 and path[2] == "target":
-                field = target_field(field)
-        elif path and path[0] == "criteria":
-            field = CRITERIA_FIELD
+        field = _field_of_path(path)
         header = columns[field][1] if field in columns else field
-        return say("table_cell", where=where, column=header).in_lang(lang) if header else where
+        located = say("table_cell", where=where, column=header).in_lang(lang) if header else where
+        order.setdefault(located, columns[field][0] if field in columns else -1)
+        return located
 
     problems: list[Problem] = []
     draft = {**data, "status": "draft"}
     try:
         response = Response.model_validate(draft)
     except ValidationError as exc:
-        for error in exc.errors():
-            path = [p for p in error["loc"] if isinstance(p, str | int)]
-            english, chinese = error_text(error)
-            qid = str(path[1]) if len(path) >= 2 and path[0] == "answers" else None
-            problems.append(Problem(column(path), english, qid, message_zh=chinese))
-        # A bad optional firm field (a mistyped credit code) should not hide the answers' problems.
-        bad = {tuple(p for p in e["loc"][:2]) for e in exc.errors()}
-        if not bad <= {("firm", key) for key in _OPTIONAL_FIRM_FIELDS}:
+        # A bad firm field (a mistyped date, a Chinese industry name) should not hide the answers' problems.
+        problems = problems_from(exc, where, {}, locator=column)
+        repaired = _without_refused(draft, exc, criteria)
+        if repaired is None:
             return "draft", problems, None
-        firm = {k: v for k, v in data["firm"].items() if ("firm", k) not in bad}
-        response = Response.model_validate({**draft, "firm": firm})
+        try:
+            response = Response.model_validate(repaired)
+        except ValidationError:  # not expected: the stand-ins are good values
+            return "draft", problems, None
     try:
         validated = validate_response(criteria, response, column, source=where)
     except ResponseError as exc:
-        return "draft", problems + exc.problems, None
+        found = problems + exc.problems
+        return "draft", sorted(found, key=lambda p: order.get(p.location, -1)), None
     if problems:
-        return "draft", problems, None
+        return "draft", sorted(problems, key=lambda p: order.get(p.location, -1)), None
     applies = applicability(criteria, validated.firm, validated.answers)
     missing = [
         qid for qid, q in criteria.questions.items() if q.required and applies[qid] and qid not in validated.answers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from assess.memo import ObjectMemo
 from assess.models.answers import Answer, AnswerValue
@@ -64,13 +65,20 @@ def next_step(question: Question, value: AnswerValue) -> NextStep | None:
 def _band_edge(question: NumberQuestion, band: NumberBand, value: float) -> str:
     """How the next band reads: "≥20" above the answer, "<5" below it; for a count, in whole numbers ("0", "≤3")."""
     if band.from_ is not None and band.from_ > value:
-        return f"≥{math.ceil(band.from_) if question.integer else band.from_:g}"
+        return f"≥{_plain(math.ceil(band.from_) if question.integer else band.from_)}"
     assert band.to is not None  # a band below the answer has an upper edge
     if not question.integer:
-        return f"<{band.to:g}"
+        return f"<{_plain(band.to)}"
     top = math.ceil(band.to) - 1
     lowest = max((edge for edge in (band.from_, question.minimum) if edge is not None), default=None)
-    return f"{top:g}" if lowest is not None and math.ceil(lowest) == top else f"≤{top:g}"
+    return _plain(top) if lowest is not None and math.ceil(lowest) == top else f"≤{_plain(top)}"
+
+
+def _plain(edge: float) -> str:
+    """An edge as the criteria set writes it: every digit, no exponent (an export value of 5000000, not 5e+06)."""
+    if edge == int(edge):
+        return str(int(edge))
+    return format(Decimal(repr(edge)), "f")
 
 
 def _inside(band: NumberBand, integer: bool) -> float:
