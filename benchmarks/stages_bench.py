@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     criteria = load_criteria(default_criteria_dir())
     with tempfile.TemporaryDirectory(prefix="assess-stages-") as folder:
         paths = write_folder(criteria, 2 * args.n, Path(folder), seed=args.seed)
-        gc.freeze()  # as a batch pass does (assess.batch.run._pool_friendly_gc)
+        gc.freeze()  # as a batch pass does (assess.batch.pool.pool_friendly_gc)
         gc.set_threshold(2_000, *gc.get_threshold()[1:])
         first, other = paths[: args.n], paths[args.n :]
         columns = {"cold": one_round(first, criteria), "fresh": one_round(other, criteria)}

@@ -9,24 +9,16 @@ Every output is written atomically; one bad input never stops the rest.
 from __future__ import annotations
 
 import dataclasses
-import gc
-import hashlib
-import json
-import os
-import re
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
 
-from assess import __version__
 from assess.batch.cohort import CohortStats, cohort_stats, rank_rows
 from assess.batch.inputs import BatchItem, collect_items, load_mapping
+from assess.batch.manifest import drop_stale_pdfs, read_manifest, remove_stale_reports, report_keys, write_manifest
+from assess.batch.options import BatchOptions, BatchSummary
 from assess.batch.outputs import errors_csv, summary_csv, summary_xlsx
+from assess.batch.pool import Progress, jobs_for, parallel, pool_friendly_gc
 from assess.batch.previous import PreviousResults, change_of, check_comparable, load_previous
 from assess.batch.rows import ErrorRow, FirmRow
 from assess.batch.summary_words import SummaryWords, summary_words
@@ -34,140 +26,15 @@ from assess.batch.worker import Chunk, score_chunk, share_criteria
 from assess.errors import UserError
 from assess.files import folder_lock, write_atomic
 from assess.messages import said_error, say
-from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.paths import data_dir
 from assess.readers.criteria_files import load_criteria
-from assess.report.brand import Brand
 from assess.scoring.engine import check_profile
 
-if TYPE_CHECKING:
-    from assess.models.common import Mode
+__all__ = ["BatchOptions", "BatchSummary", "Progress", "default_criteria_dir", "run_batch"]  # the batch's API
 
-MANIFEST = ".assess-manifest.json"
 _CHUNK_MAX = 32  # items per worker task
 _CHUNK_MIN = 4  # smaller tasks cost more in hand-over than they save at the end of a pass
-_GC_YOUNG_LIMIT = 2_000  # allocations between collections of the youngest generation (Python's default: 700)
-Progress = Callable[[str, int, int], None]  # (phase, done, total)
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    outdir: Path
-    criteria_dir: Path
-    jobs: int = 0  # 0: one per core
-    pdf: bool = True
-    mode: Mode = "bilingual"
-    brand: Brand = field(default_factory=Brand)
-    templates: Path | None = None
-    previous: Path | None = None
-    mapping: Path | None = None
-    force: bool = False
-    profile: str | None = None
-
-    @property
-    def lang(self) -> Lang:
-        """The language of messages (errors.csv, the terminal): Chinese with --lang zh, otherwise English."""
-        return "zh" if self.mode == "zh" else "en"
-
-
-@dataclass
-class BatchSummary:
-    scored: int = 0
-    scoring_seconds: float = 0.0  # the scoring pass (validation and scoring of every input, results.jsonl)
-    reports_seconds: float = 0.0  # the report pass (firm reports and cohort.pdf)
-    failed_inputs: int = 0
-    reports_written: int = 0
-    reports_skipped: int = 0
-    report_errors: int = 0
-    previous_matched: int | None = None  # firms found in the previous results (None: no --previous)
-    duplicates: list[tuple[str, list[str]]] = field(default_factory=list)  # a firm given more than once: its inputs
-    missing_columns: list[tuple[str, list[str]]] = field(
-        default_factory=list
-    )  # a table's question ids without a column
-    outdir: Path = Path()
-    errors: list[ErrorRow] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.failed_inputs == 0 and self.report_errors == 0
-
-
-def _jobs(requested: int) -> int:
-    return requested if requested > 0 else max(1, os.cpu_count() or 1)
-
-
-def _parallel(
-    function: Callable[[T], R],
-    tasks: list[T],
-    jobs: int,
-    progress: Progress | None,
-    phase: str,
-    chunksize: int | None = None,
-) -> Iterator[R]:
-    """`function` over `tasks` in order, in a process pool when jobs > 1, reporting progress.
-
-    Tasks go to workers `chunksize` at a time (by default about eight batches per worker).
-    """
-    total = len(tasks)
-    if jobs <= 1 or total <= 1:
-        results: Iterable[R] = map(function, tasks)
-        executor = None
-    else:
-        executor = ProcessPoolExecutor(max_workers=min(jobs, total))
-        chunk = chunksize or max(1, min(64, total // (jobs * 8) or 1))
-        results = executor.map(function, tasks, chunksize=chunk)
-    try:
-        for done, result in enumerate(results, start=1):
-            if progress:
-                progress(phase, done, total)
-            yield result
-    finally:
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
-
-
-@contextmanager
-def _pool_friendly_gc() -> Iterator[None]:
-    """Garbage collection tuned for a pass over many firms in forked workers.
-
-    Long-lived objects (imports, the criteria set) move to a permanent generation while the pool
-    lives: the workers' collections stop walking them, and the pages they share stay shared.
-    Scoring and rendering make many short-lived objects and keep a growing few (the memo tables):
-    at Python's default threshold the collector ran every couple of firms and often walked the
-    whole heap, 15% of a scoring worker's time and a few percent of a renderer's.
-    """
-    gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(_GC_YOUNG_LIMIT, *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
-def _folder_digest(folders: list[Path], skip: tuple[str, ...] = ()) -> str:
-    """The files of `folders` (names and bytes), leaving out the top-level subfolders named in `skip`."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            relative = path.relative_to(folder)
-            if relative.parts[0] in skip and len(relative.parts) > 1:
-                continue
-            digest.update(str(relative).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _read_manifest(outdir: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
 
 
 def _chunk_sizes(total: int, jobs: int) -> list[int]:
@@ -210,8 +77,8 @@ def _score_all(
     chunks = _chunks(items, options, jobs)
     done = 0
     try:
-        with _pool_friendly_gc(), temp.open("wb") as out:
-            scored = _parallel(score_chunk, chunks, jobs, None, "score", chunksize=1)
+        with pool_friendly_gc(), temp.open("wb") as out:
+            scored = parallel(score_chunk, chunks, jobs, None, "score", chunksize=1)
             for chunk, outcomes in zip(chunks, scored, strict=True):
                 with chunk.part.open("rb") as part:
                     shutil.copyfileobj(part, out)
@@ -232,85 +99,6 @@ def _score_all(
     return rows, errors
 
 
-_NOT_IN_FIRM_REPORTS = ("cohort", "web", "questionnaire", "xlsx")  # template folders a firm report never reads
-
-
-def _file_digest(path: Path | None) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else ""
-    except OSError:
-        return ""
-
-
-def _report_keys(
-    items: list[BatchItem], rows: list[FirmRow], criteria: CriteriaSet, stats: CohortStats, options: BatchOptions
-) -> tuple[dict[str, str], str]:
-    """Each firm report's file name -> the hash of everything it is made from, and the same for cohort.pdf.
-
-    A firm report reads the cohort only through its chart markers (each theme's median and top
-    quartile), and the templates only outside the cohort, web and questionnaire folders: a change
-    elsewhere renders cohort.pdf again, not a thousand firm reports.  The logo counts by its bytes.
-    """
-    from assess.batch.reports import report_file_name
-    from assess.report.templating import builtin_templates
-
-    folders = [builtin_templates(), *([options.templates] if options.templates else [])]
-    made_with = [
-        __version__,
-        criteria.content_hash,
-        options.mode,
-        options.profile,
-        options.brand.model_dump(mode="json"),
-        _file_digest(options.brand.logo_path()),
-    ]
-    markers = [(d.median, d.p75) if (d := stats.themes.get(t.id)) else None for t in criteria.themes]
-    firm_templates = _folder_digest(folders, skip=_NOT_IN_FIRM_REPORTS)
-    common = _hash([*made_with, firm_templates, markers])
-    by_index = {item.index: item for item in items}
-    keys: dict[str, str] = {}
-    for row in rows:
-        item = by_index[row.index]
-        stem = item.path.stem if item.row is None else ""
-        name = f"reports/{report_file_name(row.index, row.firm, row.credit_code, stem)}"
-        keys[name] = _hash([common, item.content_digest(), row.change])
-    batch_facts = [stats.failed_inputs, stats.previous_firms, stats.previous_matched]  # cohort.pdf says them
-    firms = [dataclasses.replace(r, report=None) for r in rows]
-    cohort = _hash([*made_with, _folder_digest(folders), batch_facts, firms])
-    return keys, cohort
-
-
-def _hash(parts: list[Any]) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _write_manifest(outdir: Path, reports: dict[str, str], cohort: str | None) -> None:
-    write_atomic(
-        outdir / MANIFEST, json.dumps({"reports": reports, "cohort": cohort}, indent=1, sort_keys=True).encode()
-    )
-
-
-def _drop_stale_pdfs(
-    items: list[BatchItem], rows: list[FirmRow], criteria: CriteriaSet, stats: CohortStats, options: BatchOptions
-) -> None:
-    """With no report pass (`--no-pdf`, or no firm scored): PDFs of earlier runs that no longer match go.
-
-    Reports and cohort.pdf made from exactly these inputs, criteria, templates and cohort are kept,
-    so a quick `--no-pdf` rerun does not throw away an unchanged folder of reports.
-    """
-    outdir = options.outdir
-    if not (outdir / "reports").is_dir() and not (outdir / "cohort.pdf").exists():
-        return
-    keys, cohort = _report_keys(items, rows, criteria, stats, options) if rows else ({}, None)
-    manifest = _read_manifest(outdir)
-    done_before: dict[str, str] = manifest.get("reports", {})
-    kept = {name: key for name, key in keys.items() if done_before.get(name) == key}
-    cohort_kept = cohort if cohort is not None and manifest.get("cohort") == cohort else None
-    if cohort_kept is None:
-        (outdir / "cohort.pdf").unlink(missing_ok=True)
-    _write_manifest(outdir, kept, cohort_kept)
-    _remove_stale_reports(outdir, set(kept))
-
-
 def _render_reports(
     items: list[BatchItem],
     rows: list[FirmRow],
@@ -329,8 +117,8 @@ def _render_reports(
 
     labels = load_labels([f for f in (options.templates, builtin_templates()) if f is not None])
     markers = cohort_markers(criteria, stats, labels, options.mode)
-    hashes, cohort_key = _report_keys(items, rows, criteria, stats, options)
-    manifest = _read_manifest(options.outdir)
+    hashes, cohort_key = report_keys(items, rows, criteria, stats, options)
+    manifest = read_manifest(options.outdir)
     done_before: dict[str, str] = manifest.get("reports", {}) if not options.force else {}
     by_index = {item.index: item for item in items}
     tasks: list[RenderTask | CohortTask] = []
@@ -361,8 +149,8 @@ def _render_reports(
     )
     failed: set[int] = set()
     cohort_made: str | None = cohort_key
-    with _pool_friendly_gc():  # one report per task: it takes about a second, and Ctrl-C then stops within one
-        outcomes = list(_parallel(render_any, [cohort, *tasks], jobs, progress, "reports", chunksize=1))
+    with pool_friendly_gc():  # one report per task: it takes about a second, and Ctrl-C then stops within one
+        outcomes = list(parallel(render_any, [cohort, *tasks], jobs, progress, "reports", chunksize=1))
     for index, error in outcomes:
         if index == COHORT_INDEX:
             if error is not None:
@@ -377,20 +165,9 @@ def _render_reports(
             summary.report_errors += 1
             summary.errors.append(ErrorRow(by_index[index].key, "report", "", error))
     kept = {name: h for name, h in hashes.items() if not any(r.report == name and r.index in failed for r in updated)}
-    _write_manifest(options.outdir, kept, cohort_made)
-    _remove_stale_reports(options.outdir, set(kept))
+    write_manifest(options.outdir, kept, cohort_made)
+    remove_stale_reports(options.outdir, set(kept))
     return [dataclasses.replace(r, report=None) if r.index in failed else r for r in updated]
-
-
-_REPORT_NAME = re.compile(r"^\d{4,}-[a-z0-9-]+\.pdf$")  # what report_file_name makes
-
-
-def _remove_stale_reports(outdir: Path, kept: set[str]) -> None:
-    """Firm reports of earlier runs that this one did not write or keep: a removed firm, a renumbered input,
-    a report that failed this time.  Left in place they would pass for this batch's reports."""
-    for path in (outdir / "reports").glob("*.pdf"):
-        if _REPORT_NAME.match(path.name) and f"reports/{path.name}" not in kept:
-            path.unlink(missing_ok=True)
 
 
 def run_batch(inputs: list[Path], options: BatchOptions, progress: Progress | None = None) -> BatchSummary:
@@ -434,7 +211,7 @@ def _run_locked(
     words: SummaryWords,
     progress: Progress | None,
 ) -> BatchSummary:
-    jobs = _jobs(options.jobs)
+    jobs = jobs_for(options.jobs)
     summary = BatchSummary(outdir=options.outdir)
     started = time.perf_counter()
     rows, scoring_errors = _score_all(items, criteria, options, jobs, progress)
@@ -474,7 +251,7 @@ def _run_locked(
         errors += summary.errors
         _write_tables(options.outdir, rows, errors + notes, theme_ids, with_change, words)
     else:
-        _drop_stale_pdfs(items, rows, criteria, stats, options)
+        drop_stale_pdfs(items, rows, criteria, stats, options)
     summary.errors = errors
     return summary
 

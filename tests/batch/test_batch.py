@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from assess.batch import reports as batch_reports
 from assess.batch import run as batch_run
+from assess.batch.manifest import report_keys
 from assess.batch.reports import RenderTask, render_item
 from assess.batch.run import BatchOptions, default_criteria_dir, run_batch
 from assess.batch.worker import Chunk, Outcome, result_json, score_chunk
@@ -627,9 +628,9 @@ def test_a_cohort_template_or_a_new_logo_rerenders_what_it_touches(tmp_path: Pat
     rows, _ = batch_run._score_all(items, criteria, mini_options(out), 1, None)
     stats = cohort_stats(rows, ["alpha", "beta"])
     options = mini_options(out, brand=Brand(logo="logo.png", folder=logo.parent))
-    before = batch_run._report_keys(items, rows, criteria, stats, options)
+    before = report_keys(items, rows, criteria, stats, options)
     logo.write_bytes(b"\x89PNG second")  # the same file name, another image
-    after = batch_run._report_keys(items, rows, criteria, stats, options)
+    after = report_keys(items, rows, criteria, stats, options)
     assert set(before[0].values()).isdisjoint(after[0].values()) and before[1] != after[1]
 
 
