@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from assess.errors import Problem
 from assess.messages import Message, say
+from assess.models.common import Text
 from assess.models.conditions import Condition
 from assess.models.criteria import (
     CriteriaSet,
@@ -310,7 +311,9 @@ class _Checker:
             return
         problem = _comparator_problem(cond, target)
         if problem:
-            self.error(theme, path, f"{cond.describe()}: {problem}", before, item)
+            self.error(
+                theme, path, say("criteria_condition_problem", condition=_said(cond), problem=problem), before, item
+            )
 
 
 def _named(where: str, name: str | None, message: str) -> str:
@@ -332,44 +335,49 @@ def _set_compared_as_one(cond: Condition, target: Question) -> Message | None:
         return None
     values = [cond.equals] if cond.in_ is None else list(cond.in_)
     example = next((str(v) for v in values if isinstance(v, str)), target.options[0].id)
-    return say("criteria_multi_equals", condition=cond.describe(), question=target.id, option=example)
+    return say("criteria_multi_equals", condition=_said(cond), question=target.id, option=example)
 
 
-def _comparator_problem(cond: Condition, target: Question) -> str | None:
+def _said(cond: Condition) -> Text:
+    """The condition as a message value: `B-02 equals 'x'` in English, `B-02 = x` in Chinese."""
+    return Text(zh=cond.describe("zh"), en=cond.describe("en"))
+
+
+def _comparator_problem(cond: Condition, target: Question) -> Message | None:
     """Why this comparison cannot work on this kind of question, or None."""
     numeric = cond.at_least is not None or cond.at_most is not None or cond.below is not None or cond.above is not None
     if cond.answered is not None:
         return None
     if isinstance(target, TextQuestion):
-        return "a text question can only be tested with 'answered'"
+        return say("criteria_test_text_answered")
     if isinstance(target, YesNoQuestion):
         if numeric or cond.includes is not None:
-            return "a yes/no question is tested with equals: true or false"
+            return say("criteria_test_yes_no")
         values = [cond.equals] if cond.in_ is None else cond.in_
         if any(not isinstance(v, bool) for v in values):
-            return "a yes/no question is tested with equals: true or false"
+            return say("criteria_test_yes_no")
     if isinstance(target, SingleChoiceQuestion | MultiChoiceQuestion):
         option_ids = {o.id for o in target.options}
         if numeric:
-            return "choice questions are tested with equals, in or includes"
+            return say("criteria_test_choice")
         if isinstance(target, SingleChoiceQuestion) and cond.includes is not None:
-            return "'includes' is for multiple-choice questions; use equals or in"
+            return say("criteria_test_includes_single")
         tested: list[object] = (
             [cond.includes] if cond.includes is not None else [cond.equals] if cond.in_ is None else list(cond.in_)
         )
         unknown = [str(v) for v in tested if v not in option_ids]
         if unknown:
-            return f"not an option of {target.id}: {', '.join(unknown)}"
+            return say("criteria_test_not_an_option", question=target.id, options=unknown)
     if isinstance(target, LevelQuestion | NumberQuestion):
         if cond.includes is not None:
-            return "'includes' is for multiple-choice questions"
+            return say("criteria_test_includes_number")
         values = [] if numeric else [cond.equals] if cond.in_ is None else cond.in_
         if any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
-            return "compare with a number"
+            return say("criteria_test_number")
         if isinstance(target, LevelQuestion):
             out = [v for v in values if not 0 <= float(v) <= target.max_points]  # type: ignore[arg-type]
             if out:
-                return f"level out of range 0-{int(target.max_points)}"
+                return say("criteria_test_level_range", top=int(target.max_points))
     return None
 
 

@@ -23,7 +23,7 @@ E = TypeVar("E", bound=UserError)
 
 @dataclass(frozen=True)
 class Message:
-    """A message key with its values; a value may be a list (joined the language's way) or a Message."""
+    """A message key with its values; a value may be a list (joined the language's way), a Message or a Text."""
 
     key: str
     values: tuple[tuple[str, Any], ...] = ()
@@ -61,7 +61,7 @@ def say(key: str, /, **values: Any) -> Message:
 
 
 def _shown(value: Any, lang: Lang) -> str:
-    if isinstance(value, Message):
+    if isinstance(value, Message | Text):  # a Text value: words of the criteria set, or a condition as described
         return value.in_lang(lang)
     if isinstance(value, list | tuple):
         return _LIST_SEPARATOR[lang].join(_shown(item, lang) for item in value)

@@ -8,6 +8,7 @@ supplies a locator that maps a path in the response to `file:line: path`.
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import re
 import unicodedata
@@ -275,7 +276,11 @@ class _Validator:
             exact = [folded] if folded in self.criteria.questions else []
             close = exact or difflib.get_close_matches(folded, list(self.criteria.questions), n=1)
             unknown = say("unknown_question", id=qid)
-            self.add(["answers", qid], say("unknown_question_close", id=qid, close=close[0]) if close else unknown, qid)
+            if _answer_field(qid) is not None:  # `note:` written beside the question ids, not under one
+                unknown = self._misplaced_field(qid)
+            elif close:
+                unknown = say("unknown_question_close", id=qid, close=close[0])
+            self.add(["answers", qid], unknown, qid)
             return None
         raw = entry.get("value")
         note = entry.get("note")
@@ -302,6 +307,32 @@ class _Validator:
         target = None if target is None else _without_negative_zero(target)
         return Answer(value=parsed.value, note=note, target=target)
 
+    def _misplaced_field(self, key: str) -> Message:
+        """Why `key` (a `note:`, `value:` or `target:` line at the indentation of the question ids) is not an id,
+        with the answer written right: the question above it (the answers keep the file's order) with its value and
+        the parts written beside it."""
+        keys = list(self.response.answers)
+        start = end = keys.index(key)
+        while start > 0 and _answer_field(keys[start - 1]) is not None:
+            start -= 1
+        while end + 1 < len(keys) and _answer_field(keys[end + 1]) is not None:
+            end += 1
+        owner = keys[start - 1] if start > 0 else None
+        parts: dict[str, Any] = {}
+        if owner is not None:
+            parts.update((name, value) for name, value in self.response.answers[owner].items() if value is not None)
+        for sibling in keys[start : end + 1]:
+            parts[_answer_field(sibling) or ""] = self.response.answers[sibling].get("value")
+        shown = [
+            f"{name}: {_flow(parts.get(name), quoted=name == 'note')}"
+            for name in _ANSWER_FIELDS
+            if name == "value" or name in parts
+        ]
+        fields = "{" + ", ".join(shown) + "}"
+        if owner is None:
+            return say("answer_field_as_question_first", key=key, fields=fields)
+        return say("answer_field_as_question", key=key, id=owner, example=f"{owner}: {fields}")
+
     def _check_target(self, qid: str, question: Question, target: float | None) -> None:
         if target is None:
             return
@@ -309,6 +340,40 @@ class _Validator:
             self.add(["answers", qid, "target"], say("target_level_only"), qid)
         elif target != int(target) or not 0 <= target <= question.max_points:
             self.add(["answers", qid, "target"], say("target_range", top=int(question.max_points)), qid)
+
+
+_ANSWER_FIELDS = ("value", "note", "target")
+_PLAIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+_SHOWN_TEXT = 40  # characters of a text shown in an example answer
+
+
+def _answer_field(key: str) -> str | None:
+    """The part of an answer `key` names (`note`, `Note`, `ＮＯＴＥ`, `notes`: note), or None for any other key."""
+    folded = unicodedata.normalize("NFKC", key).strip().lower()
+    for name in _ANSWER_FIELDS:
+        if folded in (name, f"{name}s"):
+            return name
+    return None
+
+
+def _flow(value: Any, quoted: bool = False) -> str:
+    """`value` as written in a one-line YAML answer (`{value: 3, note: "see report"}`): a text in quotes unless it is
+    one plain word (an option id) and not `quoted`, a long text shortened."""
+    if value is None:
+        return "…"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    if isinstance(value, str):
+        if not quoted and _PLAIN_WORD.match(value) and value.lower() not in _YAML_WORDS:
+            return value
+        text = value if len(value) <= _SHOWN_TEXT else value[: _SHOWN_TEXT - 1].rstrip() + "…"
+        return json.dumps(text, ensure_ascii=False)  # JSON's quoting is YAML's
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # a target is read as a float: 4, as written, not 4.0
+    return str(value)
 
 
 def validate_response(

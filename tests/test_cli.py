@@ -69,6 +69,26 @@ def test_validate(tmp_path: Path) -> None:
     assert warned.exit_code == 0 and "required answer missing (draft)" in warned.stderr
 
 
+def test_validate_says_where_a_note_beside_the_question_ids_belongs(tmp_path: Path) -> None:
+    """`note:` indented like the ids is an answer of its own to YAML: said at its line, with the way to write it."""
+    good = (SEEDS.parent / "tests" / "fixtures" / "responses" / "mini_good.yaml").read_text(encoding="utf-8")
+    assert "  A-02: some\n" in good
+    path = tmp_path / "note.yaml"
+    path.write_text(good.replace("  A-02: some\n", '  A-02: some\n  note: "see report"\n'), encoding="utf-8")
+    line = good.splitlines().index("  A-02: some") + 2
+    english = runner.invoke(app, ["validate", str(path), "-c", str(MINI)])
+    assert english.exit_code == 1
+    said = " ".join(english.stderr.split())
+    assert f"note.yaml:{line}: answers.note: 'note' is not a question id but a part of an answer" in said
+    assert "unknown question id" not in said
+    assert "write it under the question above it, indented two spaces more than A-02" in said
+    assert 'on one line: A-02: {value: some, note: "see report"}' in said
+    chinese = runner.invoke(app, ["validate", str(path), "-c", str(MINI), "--lang", "zh"])
+    said = " ".join(chinese.stderr.split())
+    assert f"错误 note.yaml:{line}: answers.note: “note”不是题号，而是答案的一部分：请写在上面的题目 A-02 之下" in said
+    assert '或写在一行：A-02: {value: some, note: "see report"}' in said
+
+
 def test_validate_in_chinese(tmp_path: Path) -> None:
     bad = response_file(tmp_path, "bad.yaml", {**GOOD, "A-01": 9})
     refused = runner.invoke(app, ["validate", str(bad), "-c", str(MINI), "--lang", "zh"])
@@ -245,6 +265,22 @@ def test_criteria_check_counts_and_speaks_chinese(tmp_path: Path) -> None:
     assert "A-01 questions[0].weight: Input should be a finite number" in english.stdout
     chinese = runner.invoke(app, ["criteria", "check", str(broken), "--lang", "zh"])
     assert "1 个问题" in chinese.stdout and "错误 themes/alpha.yaml:" in chinese.stdout
+
+
+def test_criteria_check_says_a_condition_in_the_chosen_language(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(MINI, broken)
+    path = broken / "set.yaml"
+    text = path.read_text(encoding="utf-8")
+    rule = "when: {question: B-04, equals: true}"  # the veto V1
+    assert text.count(rule) == 1
+    path.write_text(text.replace(rule, "when: {question: B-02, in: [y, x]}"), encoding="utf-8")  # multiple choice
+    chinese = runner.invoke(app, ["criteria", "check", str(broken), "--lang", "zh"])
+    assert chinese.exit_code == 1
+    said = " ".join(chinese.stdout.split())
+    assert "V1 vetoes[0].when: B-02 为 y、x 之一：B-02 是多选题" in said and "B-02 in [" not in said
+    english = runner.invoke(app, ["criteria", "check", str(broken)])
+    assert "V1 vetoes[0].when: B-02 in ['y', 'x']: B-02 is multiple choice" in " ".join(english.stdout.split())
 
 
 def test_score_tables_speak_the_chosen_language(tmp_path: Path) -> None:

@@ -147,6 +147,57 @@ def test_equals_or_in_on_a_multiple_choice_question_is_refused(
     assert f"{shown}: B-02 is multiple choice" in error and "use includes (such as includes: " in error
 
 
+def zh_errors(tmp_path: Path, edit: Edit) -> list[str]:
+    """The errors of `checked`, in Chinese."""
+    folder = tmp_path / "set-zh"
+    shutil.copytree(MINI, folder)
+    files = [folder / "set.yaml", folder / "themes" / "alpha.yaml", folder / "themes" / "beta.yaml"]
+    data = [load_yaml(path.read_text(encoding="utf-8"), path.name)[0] for path in files]
+    edit(*data)
+    for path, changed in zip(files, data, strict=True):
+        write_yaml(path, changed)
+    return [p.message_in("zh") for p in inspect_criteria(folder).problems if p.severity == "error"]
+
+
+@pytest.mark.parametrize(("rule", "shown"), [({"equals": "x"}, "B-02 = x"), ({"in": ["y", "x"]}, "B-02 为 y、x 之一")])
+def test_equals_or_in_on_a_multiple_choice_question_is_said_in_chinese_with_the_condition(
+    tmp_path: Path, rule: dict[str, object], shown: str
+) -> None:
+    def plant(s: Data, a: Data, b: Data) -> None:
+        s["vetoes"][0]["when"] = {"question": "B-02", **rule}
+
+    [error] = zh_errors(tmp_path, plant)
+    assert error.startswith(f"{shown}：B-02 是多选题"), error
+    assert " equals x" not in error and " in [" not in error and "'x'" not in error
+
+
+@pytest.mark.parametrize(
+    ("when", "english", "chinese"),
+    [
+        ({"question": "B-04", "at_least": 1}, "B-04 at_least 1: a yes/no", "B-04 ≥ 1：是非题用 equals: true"),
+        (
+            {"question": "A-02", "equals": "w"},
+            "A-02 equals w: not an option of A-02: w",
+            "A-02 = w：不是 A-02 的选项：w",
+        ),
+        (
+            {"question": "A-01", "in": [2, 9]},
+            "A-01 in [2, 9]: level out of range 0-4",
+            "A-01 为 2、9 之一：等级超出范围 0-4",
+        ),
+    ],
+)
+def test_a_test_that_cannot_work_on_its_question_is_said_in_both_languages(
+    tmp_path: Path, when: dict[str, object], english: str, chinese: str
+) -> None:
+    def plant(s: Data, a: Data, b: Data) -> None:
+        s["gates"][1]["when"] = when
+
+    assert english in only_error(tmp_path, plant)
+    [error] = zh_errors(tmp_path, plant)
+    assert error.startswith(chinese), error
+
+
 def test_includes_on_a_multiple_choice_question_passes(tmp_path: Path) -> None:
     def plant(s: Data, a: Data, b: Data) -> None:
         s["vetoes"][0]["when"] = {"any": [{"question": "B-02", "includes": "x"}, {"question": "B-04", "equals": True}]}

@@ -9,6 +9,7 @@ import pytest
 
 from assess.errors import InternalError
 from assess.messages import messages, say
+from assess.models.common import Text
 from assess.paths import data_dir
 
 
@@ -21,6 +22,13 @@ def test_every_message_has_the_same_fields_in_both_languages() -> None:
     assert "not_one_of" in catalogue and "na_not_allowed" in catalogue
     for key, text in catalogue.items():
         assert _fields(text.zh) == _fields(text.en), key
+
+
+def test_a_text_value_is_shown_in_the_readers_language() -> None:
+    condition = Text(zh="B-02 = x", en="B-02 equals 'x'")
+    message = say("criteria_condition_problem", condition=condition, problem=say("criteria_test_number"))
+    assert message.in_lang("zh") == "B-02 = x：请与数字比较"
+    assert str(message) == "B-02 equals 'x': compare with a number"
 
 
 def test_values_are_filled_in_and_lists_joined_the_languages_way() -> None:

@@ -226,3 +226,43 @@ def test_a_multiple_choice_answer_of_no_options_is_refused_not_scored_as_answere
 def test_a_full_width_comma_inside_a_yaml_list_separates_options(build: Build) -> None:
     response = build({**GOOD_ANSWERS, "B-02": ["x，z"]})
     assert response.answers["B-02"].value == ("x", "z")
+
+
+def test_a_note_beside_the_question_ids_says_where_it_belongs(build: Build) -> None:
+    """`note:` at the indentation of the ids is read as an id: the hint names the question above and the fix."""
+    answers = {"A-01": {"value": 3, "target": 4}, "note": "see report", "A-02": "some", "B-01": 2, "Target": 4}
+    answers["VALUES"] = "n/a"
+    answers |= {key: value for key, value in GOOD_ANSWERS.items() if key not in answers}
+    with pytest.raises(ResponseError) as info:
+        build(answers)
+    problems = {p.question_id: p for p in info.value.problems}
+    assert set(problems) == {"note", "Target", "VALUES"}  # not "unknown question id", no other problem
+    note = problems["note"]
+    assert note.location == "answers.note"
+    assert note.message == (
+        "'note' is not a question id but a part of an answer: write it under the question above it, indented two "
+        "spaces more than A-01 and with the answer on a value: line of its own, or on one line: "
+        'A-01: {value: 3, note: "see report", target: 4}'
+    )
+    assert note.message_in("zh") == (
+        "“note”不是题号，而是答案的一部分：请写在上面的题目 A-01 之下，比 A-01 多缩进两个空格，"
+        '答案本身另写一行 value:；或写在一行：A-01: {value: 3, note: "see report", target: 4}'
+    )
+    # the lines written beside one question all go into its example, each said where it is
+    for key in ("Target", "VALUES"):
+        assert problems[key].message.startswith(f"'{key}' is not a question id but a part of an answer")
+        assert problems[key].message.endswith('B-01: {value: "n/a", target: 4}')
+
+
+def test_a_note_before_any_question_id_shows_where_the_id_goes(build: Build) -> None:
+    problems = dict(problems_of(build, {"Notes": "checked by QA", **GOOD_ANSWERS}))
+    assert problems["Notes"].endswith('on one line: <question id>: {value: …, note: "checked by QA"}')
+    assert "unknown question id" not in problems["Notes"]
+
+
+def test_a_long_note_is_shortened_in_the_example_and_other_ids_keep_their_message(build: Build) -> None:
+    note = "the QA procedure and its records, kept in the quality manual, chapter 7"
+    answers = {key: value for key, value in GOOD_ANSWERS.items() if key != "B-02"}
+    problems = dict(problems_of(build, {**answers, "B-02": ["x", "z"], "note": note, "notice": 1}))
+    assert problems["note"].endswith('B-02: {value: [x, z], note: "the QA procedure and its records, kept…"}')
+    assert problems["notice"] == "unknown question id 'notice'"

@@ -193,7 +193,7 @@ def demo(
         out.print(league_table(criteria_set, results, said))
         out.print(escape(say("provisional_footnote").in_lang(said)))
         options = BatchOptions(outdir=output, criteria_dir=default_criteria_dir(), pdf=pdf, mode="bilingual")
-        summary = run_with_progress([api.seeds_dir()], options)
+        summary = run_with_progress([api.seeds_dir()], options, said)  # bilingual reports, said in --lang
     print_summary(summary, said)
     if failed or not summary.ok:
         raise typer.Exit(1)

@@ -24,9 +24,11 @@ class ModeOption(StrEnum):
     bilingual = "bilingual"
 
 
-def run_with_progress(inputs: list[Path], options: BatchOptions) -> BatchSummary:
-    """Run a batch with a rich progress bar (rate and ETA) on stderr, labelled in Chinese with `--lang zh`."""
-    lang = options.lang
+def run_with_progress(inputs: list[Path], options: BatchOptions, lang: Lang | None = None) -> BatchSummary:
+    """Run a batch with a rich progress bar (rate and ETA) on stderr, labelled in `lang`: the command's language
+    (`assess demo --lang zh` writes bilingual reports but speaks Chinese), by default the batch's (Chinese with
+    `--lang zh`, English with en and bilingual)."""
+    lang = lang or options.lang
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -127,7 +129,7 @@ def batch(
             profile=profile,
         )
         try:
-            summary = run_with_progress(inputs, options)
+            summary = run_with_progress(inputs, options, said)
         except KeyboardInterrupt:
             err.print(f"[yellow]{escape(say('batch_interrupted').in_lang(said))}[/yellow]")
             raise typer.Exit(130) from None

@@ -113,4 +113,6 @@ def _said_value(value: Any) -> Any:
     if isinstance(value, list):
         items = [say("condition_item", value=item) if isinstance(item, str) else _said_value(item) for item in value]
         return say("condition_list", items=items)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # `at_least: 1` reads back as 1.0: shown as the set wrote it
     return value

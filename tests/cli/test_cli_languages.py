@@ -7,6 +7,7 @@ bilingual document's messages) English.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -16,10 +17,13 @@ from typer.testing import CliRunner
 
 from assess import api
 from assess.batch.outputs import summary_header
+from assess.batch.run import BatchOptions
 from assess.batch.summary_words import summary_words
+from assess.cli import batch_cmd
 from assess.cli.app import app
 from assess.errors import UserError
 from assess.files import folder_lock
+from assess.models.common import Lang
 from assess.models.conditions import Condition
 from tests.conftest import MINI
 
@@ -87,6 +91,46 @@ def test_demo_under_a_file_fails_before_printing_and_leaves_no_probe(tmp_path: P
 def test_demo_into_a_folder_that_holds_no_files_fails_before_printing() -> None:
     code, stdout, stderr = run("demo", "--no-pdf", "-o", "/proc")
     assert code == 1 and stdout == "" and "Cannot write /proc" in stderr
+
+
+# --- the progress bar's labels follow --lang ---------------------------------------------------------------------
+
+
+def test_demo_in_chinese_labels_its_progress_bar_in_chinese(tmp_path: Path) -> None:
+    """The demo's batch writes bilingual reports, but its progress bar speaks the command's language."""
+    code, _, stderr = run("demo", "--no-pdf", "-o", str(tmp_path / "demo"), "--lang", "zh")
+    assert code == 0 and "评分 " in stderr and "scoring" not in stderr
+    code, _, stderr = run("demo", "--no-pdf", "-o", str(tmp_path / "demo-en"))
+    assert code == 0 and "scoring " in stderr and "评分" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("mode", "said", "labels", "not_said"),
+    [
+        ("zh", None, ["评分", "生成报告"], "scoring"),
+        ("bilingual", None, ["scoring", "reports"], "评分"),
+        ("en", "zh", ["评分", "生成报告"], "scoring"),
+        ("bilingual", "zh", ["评分", "生成报告"], "scoring"),
+    ],
+)
+def test_the_progress_labels_follow_the_commands_language(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    mode: str,
+    said: Lang | None,
+    labels: list[str],
+    not_said: str,
+) -> None:
+    def fake_run(inputs: list[Path], options: BatchOptions, progress: Callable[[str, int, int], None]) -> object:
+        for phase in ("score", "reports"):
+            progress(phase, 1, 1)
+        return options
+
+    monkeypatch.setattr(batch_cmd, "run_batch", fake_run)
+    options = BatchOptions(outdir=Path("out"), criteria_dir=MINI, mode=mode)  # type: ignore[arg-type]
+    assert batch_cmd.run_with_progress([GOOD], options, said) is options  # type: ignore[comparison-overlap]
+    shown = capsys.readouterr().err
+    assert all(label in shown for label in labels) and not_said not in shown, shown
 
 
 # --- library refusals in both languages ------------------------------------------------------------------------
@@ -181,10 +225,10 @@ def test_criteria_check_counts_questions_in_the_commands_language() -> None:
         ({"question": "QC-05", "equals": False}, "QC-05 equals False", "QC-05 = 否"),
         ({"question": "B-02", "in": ["y", "x"]}, "B-02 in ['y', 'x']", "B-02 为 y、x 之一"),
         ({"question": "A", "in": [1, 2.5, True]}, "A in [1, 2.5, True]", "A 为 1、2.5、是 之一"),
-        ({"question": "A", "at_least": 3}, "A at_least 3.0", "A ≥ 3.0"),
-        ({"question": "A", "at_most": 3}, "A at_most 3.0", "A ≤ 3.0"),
+        ({"question": "A", "at_least": 3}, "A at_least 3", "A ≥ 3"),
+        ({"question": "A", "at_most": 3}, "A at_most 3", "A ≤ 3"),
         ({"question": "A", "below": 2.5}, "A below 2.5", "A < 2.5"),
-        ({"question": "A", "above": 0}, "A above 0.0", "A > 0.0"),
+        ({"question": "A", "above": 0}, "A above 0", "A > 0"),
         ({"question": "A", "includes": "x"}, "A includes x", "A 包含 x"),
         ({"question": "A", "answered": False}, "A answered False", "A 是否已作答：否"),
         ({"industry": ["food", "solar"]}, "industry in ['food', 'solar']", "行业为 food、solar 之一"),
