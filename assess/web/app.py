@@ -42,6 +42,10 @@ def _error_handlers(app: FastAPI, ctx: WebContext) -> None:
         return await run_in_threadpool(error_response, ctx, request, exc.status_code, detail, headers)
 
     async def invalid_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        # A path that does not parse (`/a/<token>/theme/abc`) names no page: 404, as an unknown one does.
+        if any(error.get("loc", ())[:1] == ("path",) for error in exc.errors()):
+            return await run_in_threadpool(error_response, ctx, request, 404)
         return await run_in_threadpool(error_response, ctx, request, 422, "invalid request")
 
     async def server_error(request: Request, exc: Exception) -> Response:

@@ -30,7 +30,7 @@ from assess.web.deps import (
     with_anon_cookie,
 )
 from assess.web.security import SHARED_ACCOUNT, Session, verify_password
-from assess.web.views import submission_row
+from assess.web.views import TableFilter, submission_row
 
 LOGIN = "/consultant/login"
 HOME = "/consultant"
@@ -103,7 +103,12 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
         return response
 
     def home_page(
-        request: Request, found: Session, status: int = 200, created: int | None = None, invite_error: bool = False
+        request: Request,
+        found: Session,
+        status: int = 200,
+        created: int | None = None,
+        invite_error: bool = False,
+        table: TableFilter | None = None,
     ) -> Response:
         records = ctx.scoring.listed(ctx.store)
         # Drafts only, as listed above (a firm submitting meanwhile keeps its row's progress): results say the rest.
@@ -120,13 +125,17 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
             for record in records
         ]
         cohort, other_criteria = ctx.scoring.cohort_rows(records)
+        table = table or TableFilter()
         return ctx.pages.response(
             "consultant.html.j2",
             ctx.mode(request),
             status,
             here=HOME,
             csrf=found.csrf,
-            rows=rows,
+            rows=table.apply(rows),
+            total=len(rows),
+            table=table,
+            created_row=next((row for row in rows if row.id == created), None),
             created=created,
             invite_error=invite_error,
             submitted=len(cohort),
@@ -136,11 +145,17 @@ def consultant_routes(ctx: WebContext) -> APIRouter:
         )
 
     @router.get(HOME)
-    def submissions(request: Request, created: int | None = None) -> Response:
+    def submissions(
+        request: Request,
+        created: int | None = None,
+        q: str | None = None,
+        status: str | None = None,
+        sort: str | None = None,
+    ) -> Response:
         found = session(request)
         if found is None:
             return see_other(LOGIN)
-        return home_page(request, found, created=created)
+        return home_page(request, found, created=created, table=TableFilter.of(q, status, sort))
 
     @router.post("/consultant/invites")
     def invite(request: Request, form: Form) -> Response:

@@ -9,6 +9,7 @@ overwritten, and the later tab is told (409).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from assess.batch.reports import report_file_name
+from assess.errors import UserError
 from assess.messages import say
 from assess.models.common import Text
 from assess.models.response import FirmProfile
@@ -381,11 +383,18 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
         return page(request, record, "results.html.j2", report=report, result=result)
 
     @router.get("/a/{token}/report.pdf")
-    def report_pdf(token: str) -> Response:
+    def report_pdf(request: Request, token: str) -> Response:
         record = load(token)
         data = ctx.store.pdf(token) if record.submitted else None
         if data is None:
             raise HTTPException(status_code=404)
+        mode = ctx.mode(request, record.lang)
+        if mode != record.lang and record.result is not None:
+            # The results page is shown in another language than the one submitted in (the stored PDF's):
+            # the button on it gives the report in the language the exporter reads now.
+            # If it cannot be written here (fonts, templates), the stored one rather than none.
+            with contextlib.suppress(UserError):
+                data = ctx.scoring.report_pdf(ScoreResult.model_validate_json(record.result), mode)
         firm = str((record.profile or {}).get("name") or "")
         code = str((record.profile or {}).get("credit_code") or "")
         return pdf_download(data, report_file_name(record.id - 1, firm, code))

@@ -7,6 +7,7 @@ Templates do no look-ups and no arithmetic; every text is a bilingual `Text` for
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -293,6 +294,8 @@ class SubmissionRow:
     updated: str
     link: str
     pdf_url: str | None
+    score: float | None = None  # for sorting: the overall score of a submitted result
+    updated_at: dt.datetime | None = None
 
 
 def _when(value: dt.datetime) -> str:
@@ -315,9 +318,10 @@ def submission_row(
         band = criteria.band_named(submitted.band) if submitted.band else None
         verdict = submitted.verdict
         overall = "—" if submitted.overall is None else f"{submitted.overall:.1f}"
+        score = submitted.overall
     else:
         completeness = state.progress(criteria).percent if state is not None else 0
-        band, verdict, overall = None, "", "—"
+        band, verdict, overall, score = None, "", "—", None
     return SubmissionRow(
         id=record.id,
         firm=firm,
@@ -331,4 +335,59 @@ def submission_row(
         updated=_when(record.updated_at),
         link=f"{base_url}a/{record.token}",
         pdf_url=f"/consultant/assessments/{record.id}/report.pdf" if record.has_pdf else None,
+        score=score,
+        updated_at=record.updated_at,
     )
+
+
+# --- finding a firm in the consultant's table --------------------------------------------------------
+
+SORTS = ("newest", "updated", "score", "completeness", "firm")
+STATUSES = ("all", "draft", "submitted")
+
+
+def _folded(text: str) -> str:
+    """Text as people type it: full-width letters, case and extra spaces do not matter."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@dataclass(frozen=True)
+class TableFilter:
+    """What the consultant's table shows: a search over firm, invite and inviter names, a status, an order."""
+
+    search: str = ""
+    status: str = "all"
+    sort: str = "newest"
+
+    @classmethod
+    def of(cls, search: str | None, status: str | None, sort: str | None) -> TableFilter:
+        """From the page's query (anything unknown falls back to everything, newest first)."""
+        shown = "".join(c for c in search or "" if not unicodedata.category(c).startswith("C"))  # no NUL, ESC…
+        return cls(
+            search=" ".join(shown.split())[:200],
+            status=status if status in STATUSES else "all",
+            sort=sort if sort in SORTS else "newest",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.search) or self.status != "all"
+
+    def apply(self, rows: list[SubmissionRow]) -> list[SubmissionRow]:
+        """The rows that match, in the chosen order (rows come newest first; ties keep that order)."""
+        wanted = _folded(self.search)
+        shown = [
+            row
+            for row in rows
+            if (self.status == "all" or row.status == self.status)
+            and (not wanted or any(wanted in _folded(text) for text in (row.firm, row.invited_as, row.invited_by)))
+        ]
+        if self.sort == "updated":
+            shown.sort(key=lambda row: row.updated_at or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True)
+        elif self.sort == "score":  # highest first, drafts and unscored last
+            shown.sort(key=lambda row: (row.score is None, -(row.score or 0.0)))
+        elif self.sort == "completeness":
+            shown.sort(key=lambda row: -row.completeness)
+        elif self.sort == "firm":
+            shown.sort(key=lambda row: _folded(row.firm))
+        return shown

@@ -69,7 +69,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def _browser(tmp_path: Path, name: str) -> WebDriver:
+def _browser(tmp_path: Path, name: str, size: str = "412,915") -> WebDriver:
     options = Options()
     options.binary_location = str(CHROMIUM)
     for flag in (
@@ -82,7 +82,7 @@ def _browser(tmp_path: Path, name: str) -> WebDriver:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=412,915",
+        f"--window-size={size}",
         f"--user-data-dir={tmp_path / name}",
     ):
         options.add_argument(flag)
@@ -180,5 +180,104 @@ def test_fill_leave_resume_submit_download(server: str, tmp_path: Path) -> None:
         assert "王芳" in _find(consultant, "signed-in-as").text
         submissions = consultant.find_element(By.ID, "submissions").text
         assert FIRM in submissions and "70.8" in submissions
+    finally:
+        consultant.quit()
+
+
+def _start_with_profile(driver: WebDriver, server: str, lang: str, firm: str) -> str:
+    """A new assessment from the start page with its firm profile saved; its private link."""
+    driver.get(f"{server}/lang/{lang}")
+    _click(driver, "start-assessment")
+    _find(driver, "firm-name-input").send_keys(firm)
+    private_link = driver.current_url.rsplit("/profile", 1)[0]
+    Select(driver.find_element(By.ID, "industry")).select_by_value("crafts")
+    _click(driver, "market-eu")
+    driver.execute_script("document.getElementById('assessment-date').value = '2026-11-01'")
+    _click(driver, "save-profile")
+    _find(driver, "theme-form")
+    return private_link
+
+
+def test_on_a_phone_a_refused_answer_is_explained_right_below_it(server: str, tmp_path: Path) -> None:
+    """375x667: the message for a refused number sits under the box typed in, not past the evidence note
+    (where it was off the screen while typing), and nothing on the page runs wider than the phone."""
+    phone = _browser(tmp_path, "phone", "375,667")
+    try:
+        link = _start_with_profile(phone, server, "zh", FIRM)
+        phone.get(link + "/theme/2")
+        number = _find(phone, "answer-B-01")
+        _click(phone, "answer-B-01")
+        number.send_keys("abc")
+        phone.find_element(By.ID, "note-B-01").click()  # leaving the box saves it
+        error = WebDriverWait(phone, 15).until(expected_conditions.visibility_of_element_located((By.ID, "error-B-01")))
+        assert "不是数字" in error.text
+        box, message, note = (
+            phone.execute_script("return document.getElementById(arguments[0]).getBoundingClientRect().toJSON()", i)
+            for i in ("answer-B-01", "error-B-01", "note-B-01")
+        )
+        assert message["top"] < note["top"], "the message comes before the evidence note"
+        assert message["top"] - box["bottom"] < 60, (box, message)
+        assert number.get_attribute("aria-describedby") == "error-B-01"
+        for path in ("/theme/1", "/theme/2", "/review", ""):
+            phone.get(link + path)
+            _find(phone, "main")
+            widths = phone.execute_script(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert widths[0] <= widths[1], (path, widths)
+    finally:
+        phone.quit()
+
+
+def _lines_per_text(driver: WebDriver, cell: WebElement) -> list[int]:
+    """How many lines each piece of text in a table cell is laid out on."""
+    script = """
+        const counts = [];
+        const walker = document.createTreeWalker(arguments[0], NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            if (!walker.currentNode.textContent.trim()) { continue; }
+            const range = document.createRange();
+            range.selectNodeContents(walker.currentNode);
+            counts.push(new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size);
+        }
+        return counts;
+    """
+    return list(driver.execute_script(script, cell))
+
+
+def test_a_long_firm_name_does_not_squeeze_the_consultants_table(server: str, tmp_path: Path) -> None:
+    """On a laptop, a firm name of 150 characters wraps in its own column; band and readiness stay on one line
+    (they were laid out one character per line)."""
+    long_name = "宁波" + "超长名称测试工艺品" * 16
+    exporter = _browser(tmp_path, "long-name", "1280,900")
+    try:
+        link = _start_with_profile(exporter, server, "zh", long_name)
+        for qid, key in (("A-01", "3"), ("A-02", "some"), ("A-03", "true")):
+            _click(exporter, f"answer-{qid}-{key}")
+            _wait_saved(exporter, qid)
+        _click(exporter, "go-next")
+        _find(exporter, "answer-B-01").send_keys("2")
+        for qid, key in (("B-02", "x"), ("B-03", "2"), ("B-04", "false")):
+            _click(exporter, f"answer-{qid}-{key}")
+            _wait_saved(exporter, qid)
+        _click(exporter, "go-review")
+        _click(exporter, "submit-assessment")
+        WebDriverWait(exporter, 60).until(expected_conditions.presence_of_element_located((By.ID, "overall-score")))
+        assert exporter.current_url.startswith(link)
+    finally:
+        exporter.quit()
+
+    consultant = _browser(tmp_path, "wide-consultant", "1280,900")
+    try:
+        consultant.get(server + "/lang/zh")
+        consultant.get(server + "/consultant/login")
+        _find(consultant, "password").send_keys("pw-for-tests")
+        _click(consultant, "login")
+        row = _find(consultant, "submissions").find_element(By.CSS_SELECTOR, "tbody tr.status-submitted")
+        assert long_name in row.text
+        for cell in row.find_elements(By.CSS_SELECTOR, "td:not(.firm-cell)"):
+            assert all(lines == 1 for lines in _lines_per_text(consultant, cell)), cell.text
+        firm = row.find_element(By.CSS_SELECTOR, ".firm-cell .firm")
+        assert max(_lines_per_text(consultant, firm)) > 1  # the name wraps instead
     finally:
         consultant.quit()

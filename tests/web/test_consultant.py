@@ -92,3 +92,44 @@ def test_the_login_form_is_only_for_visitors_without_a_session(client: TestClien
     visitor.login()
     assert client.get("/consultant/login", follow_redirects=False).headers["location"] == "/consultant"
     assert csrf_of(client.get("/consultant").text)
+
+
+def _firms_shown(html: str) -> list[str]:
+    return re.findall(r'<div class="firm">([^<]*)</div>', html)
+
+
+def test_the_table_finds_and_sorts_firms(client: TestClient, visitor: Visitor) -> None:
+    """With many firms a consultant searches by name, narrows by status and sorts by score, without a script."""
+    assert visitor.login().status_code == 303
+    tokens = {name: invite(client, visitor, name) for name in ("Alpha Trading Co.", "Ｂｅｔａ Foods", "宁波甲工艺品")}
+    with TestClient(client.app) as exporter:
+        firm = Visitor(exporter)
+        for name, answers in (
+            ("Alpha Trading Co.", None),
+            (
+                "宁波甲工艺品",
+                {"A-01": 1, "A-02": "none", "A-03": "no", "B-01": 12, "B-02": ["y"], "B-03": 0, "B-04": False},
+            ),
+        ):
+            firm.profile(tokens[name], name=name)
+            firm.answer_all(tokens[name], answers)
+            assert firm.submit(tokens[name]).status_code == 303
+
+    everything = client.get("/consultant").text
+    assert _firms_shown(everything) == ["宁波甲工艺品", "Ｂｅｔａ Foods", "Alpha Trading Co."]  # newest first
+    assert 'id="shown-count"' in everything and "3 / 3" in everything
+
+    found = client.get("/consultant", params={"q": "  beta  "}).text  # as people type it: full width, case, spaces
+    assert _firms_shown(found) == ["Ｂｅｔａ Foods"] and "1 / 3" in found
+    assert 'value="beta"' in found  # the search stays in its box
+    assert _firms_shown(client.get("/consultant", params={"status": "draft"}).text) == ["Ｂｅｔａ Foods"]
+    by_score = client.get("/consultant", params={"sort": "score"}).text
+    assert _firms_shown(by_score) == ["Alpha Trading Co.", "宁波甲工艺品", "Ｂｅｔａ Foods"]  # drafts last
+    assert '<option value="score" selected>' in by_score
+    assert _firms_shown(client.get("/consultant", params={"sort": "firm"}).text)[0] == "Alpha Trading Co."
+    nothing = client.get("/consultant", params={"q": "<script>"}).text
+    assert 'id="no-matches"' in nothing and "<script>" not in nothing
+    # Unknown choices show everything, newest first, rather than an error.
+    odd = client.get("/consultant", params={"status": "x", "sort": "y"})
+    assert odd.status_code == 200 and len(_firms_shown(odd.text)) == 3
+    assert 'value="Beta"' in client.get("/consultant", params={"q": "Be\x00ta\x1b"}).text  # no control characters

@@ -123,3 +123,18 @@ def test_invites_refuse_control_characters(client: TestClient, visitor: Visitor)
     rows = csv.reader(io.StringIO(client.get("/consultant/summary.csv").content.decode("utf-8-sig")))
     assert not any("\x1b" in cell or "\x00" in cell for row in rows for cell in row)
     assert csrf_of(client.get("/consultant").text) == csrf
+
+
+def test_a_path_that_does_not_parse_is_not_found(client: TestClient, visitor: Visitor) -> None:
+    """`/a/<token>/theme/abc` names no page: 404 as an unknown theme is, not 422 "what was sent is not valid"."""
+    token = visitor.start()
+    visitor.profile(token)
+    for path in (f"/a/{token}/theme/abc", f"/a/{token}/theme/1.5", f"/a/{token}/theme/%20"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert 'id="error-message"' in response.text
+    assert visitor.login().status_code == 303
+    assert client.get("/consultant/assessments/abc/report.pdf").status_code == 404
+    # A body that does not parse is still the sender's mistake.
+    refused = client.post(f"/a/{token}/answer", json=[1], headers={"X-CSRF-Token": visitor.csrf(token)})
+    assert refused.status_code == 422

@@ -524,3 +524,32 @@ def test_a_refused_submit_offers_language_links_to_the_review_page(client: TestC
     assert link and link.group(1) == f"/lang/zh?next=/a/{token}/review"
     followed = client.get(link.group(1).replace("&amp;", "&"))
     assert followed.status_code == 200 and 'id="submit-form"' in followed.text
+
+
+def test_the_pdf_comes_in_the_language_the_results_are_shown_in(
+    client: TestClient, visitor: Visitor, tmp_path: Path
+) -> None:
+    """Submitted in English, then read in Chinese: the download button gives the Chinese report."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+
+    def pdf_text(name: str) -> str:
+        pdf = client.get(f"/a/{token}/report.pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        path = tmp_path / name
+        path.write_bytes(pdf.content)
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+    token = visitor.start("en")
+    visitor.profile(token)
+    visitor.answer_all(token)
+    assert visitor.submit(token).status_code == 303
+    english = pdf_text("en.pdf")
+    assert "Maturity band" in english and "成熟度等级" not in english
+    client.get("/lang/zh")
+    assert "成熟度等级" in client.get(f"/a/{token}/results").text
+    chinese = pdf_text("zh.pdf")
+    assert "成熟度等级" in chinese and "Maturity band" not in chinese
+    assert "Example Crafts Co." in chinese
+    client.get("/lang/en")
+    assert pdf_text("again.pdf") == english  # the stored report, as submitted
