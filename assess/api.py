@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from assess.batch.options import BatchSummary
 from assess.errors import Problem, UserError
 from assess.messages import said_error, say
 from assess.models.answers import ValidatedResponse
@@ -26,6 +27,7 @@ from assess.scoring.engine import score
 __all__ = [
     "DEFAULT_SET",
     "MODES",
+    "BatchSummary",
     "CriteriaSet",
     "ImportedFile",
     "LoadedCriteria",
@@ -41,6 +43,7 @@ __all__ = [
     "response_files",
     "result_dict",
     "result_json",
+    "run_batch",
     "score",
     "score_file",
     "seeds_dir",
@@ -161,6 +164,48 @@ def write_report(
         files.append((sheet, _actions_xlsx_bytes(criteria, result, "en" if shown == "en" else "zh")))
     write_all_atomic(files)
     return [path for path, _ in files]
+
+
+def run_batch(
+    inputs: list[Path | str],
+    output: Path | str,
+    *,
+    jobs: int = 0,
+    pdf: bool = True,
+    mode: Mode = "bilingual",
+    brand_file: Path | str | None = None,
+    templates: Path | str | None = None,
+    previous: Path | str | None = None,
+    mapping: Path | str | None = None,
+    force: bool = False,
+    criteria_dir: Path | str | None = None,
+    profile: str | None = None,
+) -> BatchSummary:
+    """Score (and report on) many firms, as `assess batch` does: the outputs go to `output`.
+
+    `inputs` are response files, folders of them, or tables with a row per firm.  A bad input is
+    listed in `summary.errors` (and errors.csv) and the rest goes on; `summary.ok` is False then.
+    A problem with the batch itself (criteria, brand, mapping, --previous) raises UserError first.
+    """
+    from assess.batch.options import BatchOptions
+    from assess.batch.run import run_batch as run
+    from assess.report.brand import Brand, load_brand
+
+    brand_path, criteria_path = _path(brand_file), _path(criteria_dir)
+    options = BatchOptions(
+        outdir=Path(output),
+        criteria_dir=criteria_path if criteria_path is not None else criteria_root() / DEFAULT_SET,
+        jobs=jobs,
+        pdf=pdf,
+        mode=_mode(mode),
+        brand=load_brand(brand_path) if brand_path is not None else Brand(),
+        templates=_path(templates),
+        previous=_path(previous),
+        mapping=_path(mapping),
+        force=force,
+        profile=profile,
+    )
+    return run([Path(p) for p in inputs], options)
 
 
 def _actions_xlsx_bytes(criteria: CriteriaSet, result: ScoreResult, lang: Lang) -> bytes:

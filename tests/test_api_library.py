@@ -108,3 +108,17 @@ def test_a_response_saved_as_json_reads_back_as_the_yaml_one(tmp_path: Path) -> 
     assert from_json.overall == from_yaml.overall and from_json.themes == from_yaml.themes
     with pytest.raises(UserError, match="Cannot save a response as"):
         save_response(data, tmp_path / "firm.txt")
+
+
+def test_a_batch_runs_from_python_and_lists_a_bad_input_without_stopping(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.yaml").write_bytes(GOOD.read_bytes())
+    (inputs / "broken.yaml").write_text("firm: [unclosed\n", encoding="utf-8")
+    summary = api.run_batch([str(inputs)], str(tmp_path / "out"), pdf=False, jobs=1, criteria_dir=str(MINI))
+    assert summary.scored == 1 and summary.failed_inputs == 1 and not summary.ok
+    assert [e.input for e in summary.errors] == [str(inputs / "broken.yaml")]
+    lines = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["result"]["criteria"]["id"] == "mini"
+    with pytest.raises(UserError, match="Unknown language mode"):
+        api.run_batch([inputs], tmp_path / "out2", mode="fr", criteria_dir=MINI)  # type: ignore[arg-type]
