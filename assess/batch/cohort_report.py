@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -352,31 +352,8 @@ def _check_cohort(rows: list[FirmRow], stats: CohortStats) -> None:
         raise InternalError(f"cohort statistics cover {stats.count} firms but {len(rows)} rows were given")
 
 
-def cohort_context(
-    criteria: CriteriaSet,
-    rows: list[FirmRow],
-    stats: CohortStats,
-    labels: dict[str, Text],
-    mode: Mode,
-    brand: Brand,
-    generated: dt.datetime,
-) -> CohortContext:
-    """The cohort report's context; `stats` computed from the same rows (ranks are recomputed with rank_rows)."""
-    _check_cohort(rows, stats)
-    rows = rank_rows(rows)
-    total = len(rows)
-    industries = {t.id: t.name for t in criteria.industries}
-    theme_labels = {t.id: t.label for t in criteria.themes}
-    colour = brand.primary_colour
-
-    def label(key: str) -> str:
-        return chart_label(labels[key], mode)
-
-    readiness = _counts(
-        [(v, labels[f"short_{v}"], "", stats.readiness.get(v, 0)) for v in VERDICTS]
-        + [(v, same(v), "", n) for v, n in stats.readiness.items() if v not in VERDICTS],
-        total,
-    )
+def _band_counts(criteria: CriteriaSet, stats: CohortStats, labels: dict[str, Text], total: int) -> list[CountView]:
+    """Firms per band, top band first, each with its score range; bands not in the set (unscored) after them."""
     ordered_bands = sorted(criteria.bands, key=lambda b: b.min_score)
     band_items: list[tuple[str, Text, str, int]] = []
     for i, band in enumerate(reversed(ordered_bands)):
@@ -386,51 +363,67 @@ def cohort_context(
     band_items += [
         (k, labels["unscored"] if k == "—" else same(k), "", n) for k, n in stats.bands.items() if k not in known
     ]
+    return _counts(band_items, total)
 
-    histogram = None
-    if stats.overall is not None:
-        histogram = histogram_chart(
-            stats.overall.histogram,
-            markers=[
-                Marker(
-                    f"{label('award_threshold')} {criteria.award.overall_min:g}",
-                    criteria.award.overall_min,
-                    THRESHOLD_COLOUR,
-                ),
-                Marker(
-                    f"{label('median')} {number_text(stats.overall.median)}",
-                    stats.overall.median,
-                    MEDIAN_COLOUR,
-                    dashed=True,
-                ),
-            ],
-            bar_colour=colour,
-            title=label("score_distribution"),
-        )
+
+def _overall_histogram(
+    criteria: CriteriaSet, stats: CohortStats, label: Callable[[str], str], colour: str
+) -> Markup | None:
+    """The overall score distribution with the award threshold and the cohort median marked."""
+    if stats.overall is None:
+        return None
+    return histogram_chart(
+        stats.overall.histogram,
+        markers=[
+            Marker(
+                f"{label('award_threshold')} {criteria.award.overall_min:g}",
+                criteria.award.overall_min,
+                THRESHOLD_COLOUR,
+            ),
+            Marker(
+                f"{label('median')} {number_text(stats.overall.median)}",
+                stats.overall.median,
+                MEDIAN_COLOUR,
+                dashed=True,
+            ),
+        ],
+        bar_colour=colour,
+        title=label("score_distribution"),
+    )
+
+
+def _themes_chart(
+    criteria: CriteriaSet, stats: CohortStats, label: Callable[[str], str], colour: str, mode: Mode
+) -> Markup | None:
+    """Each theme's median with its quartiles marked and the award floor: None when no theme was scored."""
     theme_ids = [t.id for t in criteria.themes]
     dists = [stats.themes.get(t) for t in theme_ids]
-    themes_svg = None
-    if any(d is not None for d in dists):
-        themes_svg = bar_chart(
-            [chart_label(t.label, mode) for t in criteria.themes],
-            [d.median if d else None for d in dists],
-            markers=[
-                [
-                    Marker(label("p25_marker"), d.p25, P25_COLOUR),
-                    Marker(label("p75_marker"), d.p75, P75_COLOUR),
-                ]
-                if d
-                else []
-                for d in dists
-            ],
-            floors=[criteria.award.floor_for(t) for t in theme_ids],
-            bar_colour=_tint(colour, 0.45),
-            below_colour=_tint(colour, 0.45),
-            width=THEME_BARS_PX,
-            floor_label=label("floor"),
-            title=label("theme_distribution"),
-        )
+    if all(d is None for d in dists):
+        return None
+    return bar_chart(
+        [chart_label(t.label, mode) for t in criteria.themes],
+        [d.median if d else None for d in dists],
+        markers=[
+            [
+                Marker(label("p25_marker"), d.p25, P25_COLOUR),
+                Marker(label("p75_marker"), d.p75, P75_COLOUR),
+            ]
+            if d
+            else []
+            for d in dists
+        ],
+        floors=[criteria.award.floor_for(t) for t in theme_ids],
+        bar_colour=_tint(colour, 0.45),
+        below_colour=_tint(colour, 0.45),
+        width=THEME_BARS_PX,
+        floor_label=label("floor"),
+        title=label("theme_distribution"),
+    )
 
+
+def _league(criteria: CriteriaSet, rows: list[FirmRow], labels: dict[str, Text]) -> list[LeagueRow]:
+    """Every firm in rank order; a firm without an overall score has no rank ("—")."""
+    industries = {t.id: t.name for t in criteria.industries}
     league = []
     for row in _in_rank_order(rows):
         named = criteria.band_named(row.band) if row.band else None
@@ -448,7 +441,12 @@ def cohort_context(
                 provisional=row.provisional,
             )
         )
+    return league
 
+
+def _gaps(criteria: CriteriaSet, stats: CohortStats) -> list[GapView]:
+    """The questions most firms score low on, each with the share of the firms it applies to."""
+    theme_labels = {t.id: t.label for t in criteria.themes}
     gaps = []
     for qid, n, applicable in stats.common_gaps:
         question = criteria.questions.get(qid)
@@ -463,23 +461,55 @@ def cohort_context(
                 share=_share(n, applicable),
             )
         )
+    return gaps
 
+
+def _veto_views(
+    criteria: CriteriaSet, rows: list[FirmRow], stats: CohortStats, labels: dict[str, Text]
+) -> list[VetoCountView]:
+    """Each triggered veto, most frequent first, with the first firms it stops (in rank order)."""
     veto_titles = {v.id: v.title for v in criteria.vetoes}
+    ranked = _in_rank_order(rows)
     vetoes = []
     for vid, n in sorted(stats.vetoes.items(), key=lambda kv: (-kv[1], kv[0])):
-        names = [r.firm for r in _in_rank_order(rows) if vid in r.vetoes]
+        names = [r.firm for r in ranked if vid in r.vetoes]
         extra = len(names) - VETO_NAMES_SHOWN
         vetoes.append(
             VetoCountView(
                 id=vid,
                 title=veto_titles.get(vid, same(vid)),
                 firms=str(n),
-                share=_share(n, total),
+                share=_share(n, len(rows)),
                 names=names[:VETO_NAMES_SHOWN],
                 more=_fill(labels["and_more"], n=str(extra)) if extra > 0 else None,
             )
         )
+    return vetoes
 
+
+def cohort_context(
+    criteria: CriteriaSet,
+    rows: list[FirmRow],
+    stats: CohortStats,
+    labels: dict[str, Text],
+    mode: Mode,
+    brand: Brand,
+    generated: dt.datetime,
+) -> CohortContext:
+    """The cohort report's context; `stats` computed from the same rows (ranks are recomputed with rank_rows)."""
+    _check_cohort(rows, stats)
+    rows = rank_rows(rows)
+    total = len(rows)
+    colour = brand.primary_colour
+
+    def label(key: str) -> str:
+        return chart_label(labels[key], mode)
+
+    readiness = _counts(
+        [(v, labels[f"short_{v}"], "", stats.readiness.get(v, 0)) for v in VERDICTS]
+        + [(v, same(v), "", n) for v, n in stats.readiness.items() if v not in VERDICTS],
+        total,
+    )
     logo = brand.logo_path()
     return CohortContext(
         mode=mode,
@@ -498,18 +528,18 @@ def cohort_context(
         ready_or_near=str(stats.readiness.get("ready", 0) + stats.readiness.get("near", 0)),
         vetoed=str(stats.readiness.get("vetoed", 0)),
         readiness=readiness,
-        bands=_counts(band_items, total),
+        bands=_band_counts(criteria, stats, labels, total),
         overall=_stat(labels["overall_score"], stats.overall) if stats.overall else None,
-        histogram_svg=histogram,
+        histogram_svg=_overall_histogram(criteria, stats, label, colour),
         themes=[_stat(t.title, stats.themes.get(t.id)) for t in criteria.themes],
-        themes_svg=themes_svg,
+        themes_svg=_themes_chart(criteria, stats, label, colour, mode),
         changes=_changes(criteria, stats, labels),
         previous_note=_previous_note(stats, labels),
         failed_note=_fill(labels["inputs_failed_note"], n=str(stats.failed_inputs)) if stats.failed_inputs else None,
-        league=league,
-        gaps=gaps,
+        league=_league(criteria, rows, labels),
+        gaps=_gaps(criteria, stats),
         gaps_intro=_fill(labels["gaps_intro"], share=f"{WEAK_SHARE:.0%}"),
-        vetoes=vetoes,
+        vetoes=_veto_views(criteria, rows, stats, labels),
         award_overall_min=f"{criteria.award.overall_min:g}",
         generated=generated.strftime("%Y-%m-%d %H:%M"),
         generated_date=generated.strftime("%Y-%m-%d"),
