@@ -152,6 +152,21 @@ def canonical(question: Question, raw: Any) -> StoredValue:
     return value
 
 
+def needs_reason(criteria: CriteriaSet, question: Question) -> bool:
+    """Whether an N/A answer to `question` must say why (the criteria set's `na_policy.na_requires_note`)."""
+    return question.na_allowed and criteria.na_policy.na_requires_note
+
+
+def check_na_reason(criteria: CriteriaSet, question: Question, value: StoredValue, note: str | None) -> None:
+    """AnswerError when `value` is N/A without the note the criteria set requires for it.
+
+    Said as the answer is saved, on the question itself, rather than only when the questionnaire is
+    submitted (where validation refuses it with `na_needs_note`).
+    """
+    if value == NA and needs_reason(criteria, question) and not (note or "").strip():
+        raise AnswerError(web_labels()["na_reason_missing"])
+
+
 def raw_from_form(question: Question, form: FormLike) -> tuple[Any, str | None]:
     """The raw answer and note of one question from a submitted page (names: answer-, na-, note-<id>)."""
     qid = question.id

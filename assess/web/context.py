@@ -61,10 +61,12 @@ class WebContext:
         """The address rate limits count by (the proxy's client when uvicorn trusts its X-Forwarded-For)."""
         return request.client.host if request.client else "?"
 
-    def set_cookie(self, response: Response, name: str, value: str, max_age: int | None = None) -> None:
-        """Every cookie of the app: HttpOnly, SameSite=Lax, Secure when configured, for the whole site."""
+    def set_cookie(
+        self, response: Response, name: str, value: str, max_age: int | None = None, path: str = "/"
+    ) -> None:
+        """Every cookie of the app: HttpOnly, SameSite=Lax, Secure when configured, for the whole site by default."""
         response.set_cookie(
-            name, value, max_age=max_age, path="/", secure=self.settings.secure_cookies, httponly=True, samesite="lax"
+            name, value, max_age=max_age, path=path, secure=self.settings.secure_cookies, httponly=True, samesite="lax"
         )
 
 

@@ -9,20 +9,24 @@ overwritten, and the later tab is told (409).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
+import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from assess.batch.reports import report_file_name
-from assess.errors import UserError
+from assess.errors import Problem, UserError
 from assess.messages import say
 from assess.models.common import Text
+from assess.models.criteria import Question
 from assess.models.response import FirmProfile
 from assess.models.result import ScoreResult
 from assess.report.templating import plain
@@ -31,9 +35,11 @@ from assess.web.answering import (
     answer_state,
     canonical,
     changed_fields,
+    check_na_reason,
     clean_note,
     clean_target,
     fingerprint,
+    needs_reason,
     profile_error,
     raw_from_form,
     served,
@@ -61,7 +67,17 @@ from assess.web.storage import ANSWER_FIELDS, AnswerField, AnswerWrite, Assessme
 from assess.web.views import Override, Views
 
 PROFILE_FIELDS = ("name", "credit_code", "industry", "markets", "assessment_date", "assessor")
+REFUSALS = ("answers", "busy", "report")  # why a submit was refused, as the review page it leads to is told
+REPORT_COOKIE = "assess_report_problems"
+REPORT_COOKIE_AGE = 600  # seconds
+REPORT_COOKIE_LIMIT = 3000  # characters of the problems carried (a cookie holds about 4 KB)
 PROFILE_REQUIRED = ("name", "assessment_date")  # industry and markets have their own words ("choose one")
+
+
+def json_type(content_type: str) -> bool:
+    """Whether a body of this Content-Type is read as JSON (none given: it is, as the framework does)."""
+    kind = content_type.split(";")[0].strip().lower()
+    return not kind or kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
 
 
 class SaveAnswer(BaseModel):
@@ -86,6 +102,31 @@ class SaveAnswer(BaseModel):
             return ANSWER_FIELDS & frozenset(self.model_fields_set), None
         base = served(self.seen)
         return changed_fields(value, note, target, base), base
+
+
+async def answer_body(request: Request, token: str) -> SaveAnswer:
+    """A save's body, read and checked only once its CSRF token is: a request without the right token is
+    refused (403) whatever it sends, as the page's forms are."""
+    ctx: WebContext = request.app.state.web
+    if not valid_token(token):
+        raise HTTPException(status_code=404)
+    refuse_csrf(ctx.signer.check("csrf-exporter", token, request.headers.get(CSRF_HEADER)))
+    raw = await request.body()
+    try:
+        if not json_type(request.headers.get("content-type", "")):
+            raise ValueError("not JSON")
+        data = json.loads(raw)  # as the framework reads a JSON body (UnicodeDecodeError is a ValueError)
+    except ValueError:
+        invalid = {"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error", "input": {}}
+        raise RequestValidationError([invalid], body=raw) from None
+    try:
+        return SaveAnswer.model_validate(data)
+    except ValidationError as exc:
+        errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors(include_url=False)]
+        raise RequestValidationError(errors, body=data) from None
+
+
+AnswerBody = Annotated[SaveAnswer, Depends(answer_body)]
 
 
 def exporter_routes(ctx: WebContext) -> APIRouter:
@@ -253,6 +294,7 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
             try:
                 value, cleaned = canonical(question, raw), clean_note(note)
                 target = clean_target(question, raw_target)
+                check_na_reason(criteria, question, value, cleaned)
             except AnswerError as exc:
                 errors[question.id] = exc.text
                 continue
@@ -286,10 +328,21 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
             return f"/a/{token}"
         return f"/a/{token}/theme/{number}"
 
+    def check_reason(
+        record: Assessment, question: Question, fields: frozenset[AnswerField], value: Any, note: str | None
+    ) -> None:
+        """AnswerError for an N/A left without the reason the criteria set requires, as this save would leave it:
+        the fields sent where written, the stored ones elsewhere (a save may write only some of them)."""
+        if not needs_reason(criteria, question):
+            return
+        if fields and not {"value", "note"} <= fields:
+            now = ctx.store.answers(record.id).get(question.id) or StoredAnswer(None, None, None)
+            value, note = (value if "value" in fields else now.value), (note if "note" in fields else now.note)
+        check_na_reason(criteria, question, value, note)
+
     @router.post("/a/{token}/answer")
-    def save_answer(request: Request, token: str, body: SaveAnswer) -> Response:
+    def save_answer(request: Request, token: str, body: AnswerBody) -> Response:
         record = load(token)
-        check_csrf(token, request.headers.get(CSRF_HEADER))
         mode = ctx.mode(request, record.lang)
         question = criteria.questions.get(body.question)
         if question is None:
@@ -297,9 +350,10 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
         try:
             value, note = canonical(question, body.value), clean_note(body.note)
             target = clean_target(question, body.target)
+            fields, base = body.fields(value, note, target)
+            check_reason(record, question, fields, value, note)
         except AnswerError as exc:
             return JSONResponse({"ok": False, "error": plain(mode)(exc.text), "code": "answer"}, status_code=422)
-        fields, base = body.fields(value, note, target)
         write = AnswerWrite(question.id, value, note, target, fields, base)
         saved = ctx.store.save_answers(token, [write]) if fields else SaveResult("saved")
         if saved.outcome == "locked":
@@ -334,29 +388,68 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
 
     # --- review, submit, results ------------------------------------------------------------------
 
-    def review_page(request: Request, record: Assessment, status: int = 200, **extra: Any) -> Response:
-        state = answer_state(criteria, record.profile, ctx.store.answers(record.id))
-        context: dict[str, Any] = {"problems": [], "busy": False, **extra}
+    # A refused submit answers with a redirect to the review page (POST/redirect/GET), so reloading the
+    # page shows it again rather than submitting again.  The page finds the problems itself: the answers
+    # are checked again as the submit checks them; a report that could not be written is carried in a
+    # signed cookie of that page, as the PDF is not rendered again for a page view.
+
+    def carry_report_problems(response: Response, token: str, problems: tuple[Problem, ...]) -> None:
+        rows = [[p.location, p.message[:400], (p.message_zh or "")[:400], p.question_id] for p in problems[:8]]
+        while True:
+            payload = base64.urlsafe_b64encode(json.dumps(rows, ensure_ascii=False).encode()).decode()
+            if len(payload) <= REPORT_COOKIE_LIMIT or len(rows) <= 1:
+                break
+            rows.pop()
+        value = payload + "." + ctx.signer.mac(REPORT_COOKIE, token + "\0" + payload)
+        ctx.set_cookie(response, REPORT_COOKIE, value, max_age=REPORT_COOKIE_AGE, path=f"/a/{token}/review")
+
+    def carried_report_problems(request: Request, token: str) -> tuple[Problem, ...]:
+        payload, _, mac = (request.cookies.get(REPORT_COOKIE) or "").partition(".")
+        if not payload or not ctx.signer.check(REPORT_COOKIE, token + "\0" + payload, mac):
+            return ()
+        with contextlib.suppress(ValueError, TypeError):
+            rows = json.loads(base64.urlsafe_b64decode(payload.encode()))
+            return tuple(
+                Problem(str(loc), str(en), str(qid) if qid else None, message_zh=zh or None)
+                for loc, en, zh, qid in rows
+            )
+        return ()
+
+    def review_page(request: Request, record: Assessment, refused: str = "") -> Response:
+        token = record.token
+        stored = ctx.store.answers(record.id)
+        state = answer_state(criteria, record.profile, stored)
+        missing = views.missing(token, state)
+        found: tuple[Problem, ...] = ()
+        if refused == "answers":
+            found = ctx.scoring.problems(record.profile, stored)
+        elif refused == "report":
+            found = carried_report_problems(request, token)
+        listed = frozenset(item.id for group in missing for item in group.items)
+        problems, folded = views.problems(token, found, listed)
         return page(
             request,
             record,
             "review.html.j2",
-            status,
-            here=f"/a/{record.token}/review",  # also after a refused submit: the language links need a page
+            # The language links come back here, with the problems shown again (in the language chosen).
+            here=f"/a/{token}/review" + (f"?refused={refused}" if refused else ""),
             progress=state.progress(criteria),
-            missing=views.missing(record.token, state),
-            themes=views.theme_links(record.token, state),
-            **context,
+            missing=missing,
+            themes=views.theme_links(token, state),
+            problems=problems,
+            folded=folded,
+            busy=refused == "busy",
         )
 
     @router.get("/a/{token}/review")
-    def review(request: Request, token: str) -> Response:
+    def review(request: Request, token: str, refused: str = "") -> Response:
         record = load(token)
         if record.submitted:
             return see_other(f"/a/{token}/results")
-        if record.profile is None:
+        refused = refused if refused in REFUSALS else ""
+        if record.profile is None and not refused:
             return see_other(f"/a/{token}/profile")
-        return review_page(request, record)
+        return review_page(request, record, refused)
 
     @router.post("/a/{token}/submit")
     def submit(request: Request, token: str, form: Form) -> Response:
@@ -368,10 +461,11 @@ def exporter_routes(ctx: WebContext) -> APIRouter:
             return see_other(f"/a/{token}/results")
         if outcome.status == "missing":
             raise HTTPException(status_code=404)
-        fresh = load(token)
-        if outcome.status == "busy":
-            return review_page(request, fresh, 409, busy=True)
-        return review_page(request, fresh, 422, problems=views.problems(token, outcome.problems))
+        refused = {"busy": "busy", "report": "report"}.get(outcome.status, "answers")
+        response = see_other(f"/a/{token}/review?refused={refused}")
+        if refused == "report":
+            carry_report_problems(response, token, outcome.problems)
+        return response
 
     @router.get("/a/{token}/results")
     def results(request: Request, token: str) -> Response:

@@ -22,6 +22,7 @@ from assess.batch.outputs import summary_csv, summary_xlsx
 from assess.batch.rows import FirmRow, firm_row
 from assess.batch.summary_words import summary_words
 from assess.errors import Problem, ResponseError, UserError
+from assess.messages import say
 from assess.models.common import Mode
 from assess.models.criteria import CriteriaSet
 from assess.models.response import Response
@@ -51,7 +52,7 @@ class SubmittedSummary:
 
 @dataclass(frozen=True)
 class SubmitOutcome:
-    status: Literal["submitted", "already", "invalid", "missing", "busy"]
+    status: Literal["submitted", "already", "invalid", "report", "missing", "busy"]
     problems: tuple[Problem, ...] = ()
 
 
@@ -85,11 +86,21 @@ class Scoring:
         self._summaries: dict[tuple[int, Any], SubmittedSummary] = {}
 
     def score(self, profile: Mapping[str, Any] | None, stored: Mapping[str, StoredAnswer]) -> ScoreResult:
-        if profile is None:
-            raise ResponseError("the firm profile is missing", [Problem("firm", "fill in the firm profile first")])
+        if profile is None:  # in both languages, as validation's own problems are
+            missing, first = say("web_profile_missing"), say("web_profile_first")
+            problem = Problem("firm", str(first), message_zh=first.in_lang("zh"))
+            raise ResponseError(str(missing), [problem], missing.in_lang("zh"))
         response = build_response(self.criteria, profile, stored)
         validated = validate_response(self.criteria, response, _locate, source="web")
         return score(self.criteria, validated, self.profile)
+
+    def problems(self, profile: Mapping[str, Any] | None, stored: Mapping[str, StoredAnswer]) -> tuple[Problem, ...]:
+        """What keeps these answers from being submitted now (the submit's own checks, without the PDF)."""
+        try:
+            self.score(profile, stored)
+        except ResponseError as exc:
+            return tuple(exc.problems)
+        return ()
 
     def report_pdf(self, result: ScoreResult, mode: Mode) -> bytes:
         with self._pdf_lock:
@@ -110,7 +121,8 @@ class Scoring:
             try:
                 pdf = self.report_pdf(result, mode)
             except UserError as exc:  # the report cannot be written here (fonts, templates): say so, keep the draft
-                return SubmitOutcome("invalid", (Problem("report", exc.summary), *exc.problems))
+                summary = Problem("report", exc.summary, message_zh=exc.summary_zh)
+                return SubmitOutcome("report", (summary, *exc.problems))
             if store.submit(token, record.revision, result.model_dump_json(), result.overall, pdf, mode):
                 return SubmitOutcome("submitted")
         return SubmitOutcome("busy")

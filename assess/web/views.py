@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assess.errors import Problem
+from assess.messages import say
 from assess.models.common import Mode, Text
 from assess.models.criteria import (
     CriteriaSet,
@@ -27,7 +28,8 @@ from assess.models.result import ScoreResult
 from assess.questionnaire.yaml_form import Wording, questionnaire_labels
 from assess.report.context import ReportContext
 from assess.report.render import ReportOptions, report_context
-from assess.web.answering import NA, RADIO_KINDS, AnswerState, Progress, fingerprint
+from assess.web.answering import NA, RADIO_KINDS, AnswerState, Progress, fingerprint, needs_reason
+from assess.web.rendering import web_labels
 from assess.web.storage import Assessment, StoredAnswer, StoredValue
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ class QuestionView:
     value_text: str
     na_allowed: bool
     na_checked: bool
+    na_reason: bool  # N/A needs a reason in the note (the criteria set's na_policy.na_requires_note)
     note: str
     applies: bool
     applicability: Text | None
@@ -191,6 +194,7 @@ class Views:
             value_text="" if na or widget in ("radio", "checkbox") else _shown(value),
             na_allowed=question.na_allowed,
             na_checked=na,
+            na_reason=needs_reason(self.criteria, question),
             note=note or "",
             applies=applies,
             applicability=self.words.applicability(question),
@@ -258,19 +262,31 @@ class Views:
                 groups.append(MissingGroup(number, theme.label, f"/a/{token}/theme/{number}", items))
         return groups
 
-    def problems(self, token: str, problems: tuple[Problem, ...]) -> list[ProblemView]:
+    def problems(
+        self, token: str, problems: tuple[Problem, ...], listed: frozenset[str] = frozenset()
+    ) -> tuple[list[ProblemView], int]:
+        """The problems of a refused submit as shown, and how many were left out: a required answer missing
+        for a question the page's list of missing answers (`listed`) shows already is said there, once."""
         views = []
+        folded = 0
         for p in problems:
             qid = p.question_id if p.question_id in self.criteria.questions else None
+            if qid in listed and p.message == str(say("required_missing", id=qid)):
+                folded += 1
+                continue
+            text: Text | None = self.criteria.questions[qid].text if qid else None
+            url = self.question_url(token, qid) if qid else None
+            if qid is None and p.location.split(".")[0] == "firm":  # the firm profile: a link to its page
+                text, url = web_labels()["firm_profile"], f"/a/{token}/profile"
             views.append(
                 ProblemView(
                     question_id=qid,
-                    text=self.criteria.questions[qid].text if qid else None,
+                    text=text,
                     message=Text(zh=_without_id(p.message_in("zh"), qid), en=_without_id(p.message, qid)),
-                    url=self.question_url(token, qid) if qid else None,
+                    url=url,
                 )
             )
-        return views
+        return views, folded
 
     def results(self, result: ScoreResult, mode: Mode) -> ReportContext:
         """The report's own context (scores, verdict, charts as SVG, priorities), so page and PDF agree."""

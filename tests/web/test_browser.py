@@ -279,5 +279,64 @@ def test_a_long_firm_name_does_not_squeeze_the_consultants_table(server: str, tm
             assert all(lines == 1 for lines in _lines_per_text(consultant, cell)), cell.text
         firm = row.find_element(By.CSS_SELECTOR, ".firm-cell .firm")
         assert max(_lines_per_text(consultant, firm)) > 1  # the name wraps instead
+        # The search box, the two selects and the button beside them are one row of boxes of one height
+        # (the search box was ~4px taller than the selects).
+        boxes = [_box(consultant, i) for i in ("find-search", "find-status", "find-sort", "find-submit")]
+        assert max(b["height"] for b in boxes) - min(b["height"] for b in boxes) < 0.5, boxes
+        assert max(b["top"] for b in boxes) - min(b["top"] for b in boxes) < 0.5, boxes
     finally:
         consultant.quit()
+
+
+def _box(driver: WebDriver, element_id: str) -> dict[str, float]:
+    return dict(
+        driver.execute_script(
+            "return document.getElementById(arguments[0]).getBoundingClientRect().toJSON()", element_id
+        )
+    )
+
+
+def _shown(driver: WebDriver, element_id: str) -> bool:
+    return driver.find_element(By.ID, element_id).is_displayed()
+
+
+def test_na_asks_for_its_reason_at_once_and_a_refused_submit_reloads_safely(server: str, tmp_path: Path) -> None:
+    """The mini set requires a note with N/A: picking N/A says so by the note, and the save says it is missing
+    right away, on the question; once the reason is typed it is saved.  A refused submit lands on the review
+    page's own address, so a reload shows it again rather than submitting again."""
+    phone = _browser(tmp_path, "na-phone", "412,915")
+    try:
+        link = _start_with_profile(phone, server, "zh", FIRM)
+        assert _shown(phone, "note-optional-A-03") and not _shown(phone, "na-reason-A-03")
+        _click(phone, "answer-A-01-3")
+        _wait_saved(phone, "A-01")
+        _click(phone, "answer-A-03-na")
+        error = WebDriverWait(phone, 15).until(expected_conditions.visibility_of_element_located((By.ID, "error-A-03")))
+        assert "选择“不适用”时须在证据说明中写明原因" in error.text
+        assert (
+            _shown(phone, "na-reason-A-03")
+            and "写明本题不适用于本企业的原因" in phone.find_element(By.ID, "na-reason-A-03").text
+        )
+        assert _shown(phone, "note-needed-A-03") and not _shown(phone, "note-optional-A-03")
+        assert "必填" in phone.find_element(By.ID, "note-needed-A-03").text
+        assert phone.find_element(By.ID, "note-A-03").get_attribute("aria-required") == "true"
+        assert phone.find_element(By.ID, "state-A-03").text == "未能保存"
+        phone.find_element(By.ID, "note-A-03").send_keys("本企业不生产需认证的产品")
+        WebDriverWait(phone, 15).until(expected_conditions.invisibility_of_element_located((By.ID, "error-A-03")))
+        _wait_saved(phone, "A-03")
+        assert phone.find_element(By.ID, "state-A-03").text == "已保存"
+        _click(phone, "answer-A-03-true")  # no longer N/A: the note is optional again
+        _wait_saved(phone, "A-03")
+        assert _shown(phone, "note-optional-A-03") and not _shown(phone, "na-reason-A-03")
+        assert phone.find_element(By.ID, "note-A-03").get_attribute("aria-required") is None
+
+        phone.get(link + "/review")
+        _click(phone, "submit-assessment")  # theme 2 is not answered: refused
+        problems = _find(phone, "problems")
+        assert phone.current_url == link + "/review?refused=answers"
+        assert "必答题尚未全部作答" in problems.text
+        phone.refresh()  # no POST is sent again (the browser would ask first, or resubmit)
+        assert "必答题尚未全部作答" in _find(phone, "problems").text
+        assert phone.current_url == link + "/review?refused=answers"
+    finally:
+        phone.quit()

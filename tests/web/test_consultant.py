@@ -133,3 +133,16 @@ def test_the_table_finds_and_sorts_firms(client: TestClient, visitor: Visitor) -
     odd = client.get("/consultant", params={"status": "x", "sort": "y"})
     assert odd.status_code == 200 and len(_firms_shown(odd.text)) == 3
     assert 'value="Beta"' in client.get("/consultant", params={"q": "Be\x00ta\x1b"}).text  # no control characters
+
+
+def test_a_label_and_its_value_are_joined_by_the_languages_colon(client: TestClient, visitor: Visitor) -> None:
+    """Chinese text takes the full-width colon: "已提交企业：0", not "已提交企业: 0"."""
+    token = visitor.start("zh")
+    assert visitor.login().status_code == 303
+    expected = {"zh": ("已提交企业：<strong", "状态：<strong"), "en": ("Firms submitted: <strong", "Status: <strong")}
+    for lang, (count, status) in expected.items():
+        client.get(f"/lang/{lang}")
+        consultant, overview = client.get("/consultant").text, client.get(f"/a/{token}").text
+        assert count in consultant and status in overview, lang
+        if lang == "zh":
+            assert not re.search(r"[\u4e00-\u9fff]: ", consultant + overview)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import shutil
 import subprocess
@@ -16,6 +18,7 @@ from assess.api import load_criteria, score
 from assess.models.response import Response
 from assess.models.result import ScoreResult
 from assess.validation import validate_response
+from assess.web.storage import ANSWER_FIELDS, AnswerWrite
 from tests.conftest import GOOD_ANSWERS, MINI
 from tests.web.conftest import PROFILE, MakeApp, Visitor, csrf_of
 
@@ -207,21 +210,30 @@ def test_submit_refuses_an_incomplete_questionnaire(client: TestClient, visitor:
     review = client.get(f"/a/{token}/review").text
     assert 'id="missing"' in review and "A-02" in review
     response = visitor.submit(token)
-    assert response.status_code == 422
-    assert 'id="problems"' in response.text and "required answer missing" in response.text
+    # Refused: a redirect to the review page (POST/redirect/GET), so reloading it does not submit again.
+    assert response.status_code == 303 and response.headers["location"] == f"/a/{token}/review?refused=answers"
+    shown = client.get(response.headers["location"])
+    assert shown.status_code == 200 and 'id="problems"' in shown.text
+    # Each missing answer is listed once, in the list of missing answers below; the problems only point
+    # to it (they used to repeat every "A-02: required answer missing" above that list).
+    assert "required answer missing" not in shown.text and 'id="problems-missing"' in shown.text
+    assert shown.text.count('<span class="qid">A-02</span>') == 1
     assert client.get(f"/a/{token}/results", follow_redirects=False).status_code == 303
+    assert client.get(response.headers["location"]).text == shown.text  # a reload: the same page, nothing sent
 
 
 def test_submit_problems_are_listed_in_the_exporters_language(client: TestClient, visitor: Visitor) -> None:
     token = visitor.start("zh")
     visitor.profile(token)
     visitor.save(token, "A-01", 3)
-    response = visitor.submit(token)
-    assert response.status_code == 422
-    assert "required answer missing" not in response.text
-    # The linked question shows its id once: "A-02 覆盖范围？：必答题未作答", not "…：A-02：必答题未作答".
-    assert '<span class="qid">A-02</span> 覆盖范围？</a>：必答题未作答' in response.text
-    assert "A-02：" not in response.text
+    # An N/A kept from before its reason was asked for as it is saved: submitting still refuses it.
+    store = client.app.state.web.store  # type: ignore[attr-defined]
+    store.save_answers(token, [AnswerWrite("A-03", "N/A", None, None, ANSWER_FIELDS, None)])
+    response = client.get(visitor.submit(token).headers["location"])
+    assert "required answer missing" not in response.text and "必答题尚未全部作答" in response.text
+    # The linked question shows its id once: "A-03 有证书吗？：…", not "…：A-03：…".
+    assert '<span class="qid">A-03</span> 有证书吗？</a>：填“不适用”时需在备注中说明原因' in response.text
+    assert "A-02：" not in response.text and "A-03：" not in response.text
 
 
 def test_profile_is_checked(client: TestClient, visitor: Visitor) -> None:
@@ -306,7 +318,7 @@ def test_concurrent_saves_from_two_tabs_lose_nothing(make_app: MakeApp, db_url: 
         for thread in threads:
             thread.join()
         assert failures == []
-        store = app.state.web.store
+        store = client.app.state.web.store  # type: ignore[attr-defined]
         record = store.get(token)
         stored = store.answers(record.id)
         assert len(stored) == 59
@@ -379,8 +391,24 @@ def test_a_report_that_cannot_be_written_keeps_the_draft(
     visitor.profile(token)
     visitor.answer_all(token)
     response = visitor.submit(token)
-    assert response.status_code == 422 and "The report font is missing" in response.text
+    assert response.status_code == 303 and response.headers["location"] == f"/a/{token}/review?refused=report"
+    # The review page shows why (carried in a signed cookie of that page: it is not rendered again), also on a reload.
+    for _ in range(2):
+        shown = client.get(response.headers["location"])
+        assert shown.status_code == 200 and "The report font is missing" in shown.text
     assert visitor.save(token, "A-01", 4).status_code == 200  # still a draft
+    # What the cookie carries is signed and bound to the assessment: another one, or a forged one, shows nothing.
+    carried = client.cookies.get("assess_report_problems")
+    assert carried
+    other = visitor.start()
+    visitor.profile(other)
+    client.cookies.set("assess_report_problems", carried, path=f"/a/{other}/review")
+    assert "The report font is missing" not in client.get(f"/a/{other}/review?refused=report").text
+    _, _, mac = carried.partition(".")
+    forged = base64.urlsafe_b64encode(json.dumps([["report", "Forged words", "", None]]).encode()).decode()
+    client.cookies.clear()
+    client.cookies.set("assess_report_problems", f"{forged}.{mac}", path=f"/a/{token}/review")
+    assert "Forged words" not in client.get(response.headers["location"]).text
 
 
 def seen_of(html: str, qid: str) -> str:
@@ -518,12 +546,13 @@ def test_the_profile_after_submitting_leads_to_the_results(client: TestClient, v
 def test_a_refused_submit_offers_language_links_to_the_review_page(client: TestClient, visitor: Visitor) -> None:
     token = visitor.start()
     visitor.profile(token)
-    refused = visitor.submit(token)
-    assert refused.status_code == 422
+    refused = client.get(visitor.submit(token).headers["location"])
     link = re.search(r'id="lang-zh" href="([^"]+)"', refused.text)
-    assert link and link.group(1) == f"/lang/zh?next=/a/{token}/review"
+    # Back to the review page with the problems shown again, in the language chosen.
+    assert link and link.group(1) == f"/lang/zh?next=/a/{token}/review%3Frefused%3Danswers"
     followed = client.get(link.group(1).replace("&amp;", "&"))
     assert followed.status_code == 200 and 'id="submit-form"' in followed.text
+    assert str(followed.url).endswith(f"/a/{token}/review?refused=answers") and "必答题尚未全部作答" in followed.text
 
 
 def test_the_pdf_comes_in_the_language_the_results_are_shown_in(
@@ -553,3 +582,86 @@ def test_the_pdf_comes_in_the_language_the_results_are_shown_in(
     assert "Example Crafts Co." in chinese
     client.get("/lang/en")
     assert pdf_text("again.pdf") == english  # the stored report, as submitted
+
+
+def test_a_busy_submit_leads_to_the_review_page_saying_so(
+    client: TestClient, visitor: Visitor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assess.web.submission import Scoring, SubmitOutcome
+
+    token = visitor.start()
+    visitor.profile(token)
+    visitor.answer_all(token)
+    monkeypatch.setattr(Scoring, "submit", lambda *_args: SubmitOutcome("busy"))
+    response = visitor.submit(token)
+    assert response.status_code == 303 and response.headers["location"] == f"/a/{token}/review?refused=busy"
+    assert 'id="busy"' in client.get(response.headers["location"]).text
+    assert 'id="busy"' not in client.get(f"/a/{token}/review?refused=nonsense").text
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "other"), [("zh", "请先填写企业信息", "fill in"), ("en", "fill in the firm", "请先")]
+)
+def test_a_submit_without_a_firm_profile_says_so_in_the_exporters_language(
+    client: TestClient, visitor: Visitor, lang: str, words: str, other: str
+) -> None:
+    token = visitor.start(lang)
+    response = visitor.submit(token)  # straight from the start, with no profile
+    assert response.status_code == 303 and response.headers["location"] == f"/a/{token}/review?refused=answers"
+    page = client.get(response.headers["location"]).text
+    assert 'id="problems"' in page and words in page and other not in page
+    assert f'href="/a/{token}/profile"' in page
+    assert client.get(f"/a/{token}/review", follow_redirects=False).headers["location"] == f"/a/{token}/profile"
+
+
+def test_an_na_without_its_reason_is_refused_as_it_is_saved(client: TestClient, visitor: Visitor) -> None:
+    """The mini set requires a note with N/A: the page says so, and a save without one is refused on the question
+    (in the exporter's language) while the rest of the page is saved."""
+    store = client.app.state.web.store  # type: ignore[attr-defined]
+    token = visitor.start("zh")
+    visitor.profile(token)
+    page = client.get(f"/a/{token}/theme/1").text
+    assert re.search(r'id="q-A-03"[^>]*data-na-reason', page) and 'id="note-needed-A-03" hidden' in page
+    assert "证据说明（选择“不适用”时必填）" in page and 'id="na-reason-A-03" hidden' in page
+    level = re.search(r'<fieldset[^>]*id="q-A-01"[^>]*>', page)
+    assert level and "data-na-reason" not in level.group(0)  # no N/A there
+
+    refused = visitor.save(token, "A-03", "N/A")
+    assert refused.status_code == 422 and refused.json()["code"] == "answer"
+    assert refused.json()["error"].startswith("选择“不适用”时须在证据说明中写明原因")
+    assert "A-03" not in store.answers(store.get(token).id)
+    client.get("/lang/en")
+    assert visitor.save(token, "A-03", "N/A", "  ").json()["error"].startswith("N/A needs a reason")
+    assert visitor.save(token, "A-03", "N/A", "We make no certified goods").status_code == 200
+    # A save that writes only the note (an integration, without `seen`) cannot take the reason away either.
+    headers = {"X-CSRF-Token": visitor.csrf(token)}
+    cleared = client.post(f"/a/{token}/answer", json={"question": "A-03", "note": ""}, headers=headers)
+    assert (
+        cleared.status_code == 422 and store.answers(store.get(token).id)["A-03"].note == "We make no certified goods"
+    )
+
+    # The page's own form: A-01 is saved, A-03 is refused on the question and shown as sent, its label saying why.
+    client.get("/lang/zh")
+    page = client.get(f"/a/{token}/theme/1").text
+    assert 'id="note-needed-A-03">' in page and 'id="note-optional-A-03" hidden' in page  # N/A is picked
+    sent = theme_form(page) | {"answer-A-01": "2", "note-A-03": "", "go": "next"}
+    response = client.post(f"/a/{token}/theme/1", data=sent)
+    assert response.status_code == 422 and 'id="page-errors"' in response.text
+    assert re.search(r'id="error-A-03">选择“不适用”时须在证据说明中写明原因', response.text)
+    assert 'id="answer-A-03-na" value="N/A" checked' in response.text and 'id="na-reason-A-03">' in response.text
+    saved = store.answers(store.get(token).id)
+    assert saved["A-01"].value == 2 and saved["A-03"].note == "We make no certified goods"
+
+
+def test_an_na_needs_no_reason_where_the_criteria_set_does_not_ask_for_one(make_app: MakeApp, tmp_path: Path) -> None:
+    criteria = tmp_path / "criteria"
+    shutil.copytree(MINI, criteria)
+    rules = criteria / "set.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("na_requires_note: true", "na_requires_note: false"))
+    with TestClient(make_app(criteria_dir=criteria)) as client:
+        visitor = Visitor(client)
+        token = visitor.start()
+        visitor.profile(token)
+        page = client.get(f"/a/{token}/theme/1").text
+        assert "data-na-reason" not in page and "required with N/A" not in page
+        assert visitor.save(token, "A-03", "N/A").status_code == 200

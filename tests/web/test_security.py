@@ -48,6 +48,16 @@ def test_csrf_is_required_on_every_post(client: TestClient, visitor: Visitor) ->
     assert (
         client.post(f"/a/{token}/answer", json=answer, headers={"X-CSRF-Token": visitor.csrf(token)}).status_code == 200
     )
+    # The token is checked before the body: a bad body without the right token is refused as forged (403),
+    # not explained (422), and only with the token is it the sender's mistake.
+    json_type = {"Content-Type": "application/json"}
+    bad_bodies = [b"{not json", b"[1]", b'{"question": "A-01", "extra": 1}']
+    for bad in bad_bodies:
+        for given in ({}, {"X-CSRF-Token": "forged"}, {"X-CSRF-Token": visitor.csrf(other)}):
+            response = client.post(f"/a/{token}/answer", content=bad, headers=json_type | given)
+            assert response.status_code == 403, (bad, given)
+        right = json_type | {"X-CSRF-Token": visitor.csrf(token)}
+        assert client.post(f"/a/{token}/answer", content=bad, headers=right).status_code == 422, bad
     # The anonymous forms' token is bound to this browser's cookie.
     form_csrf = csrf_of(client.get("/").text)
     with TestClient(client.app) as stranger:

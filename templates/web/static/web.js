@@ -37,6 +37,21 @@
     if (box) { box.classList.toggle("has-error", !!message); }
   }
 
+  // Where N/A must say why (the criteria set's rule), the note's label and hint say so while N/A is picked.
+  function showNaReason(box) {
+    if (!box.hasAttribute("data-na-reason")) { return; }
+    var id = box.dataset.question;
+    var na = valueOf(box).value === "N/A";
+    [["na-note-", !na], ["note-optional-", !na], ["note-needed-", na], ["na-reason-", na]].forEach(function (pair) {
+      var el = document.getElementById(pair[0] + id);
+      if (el) { el.hidden = !pair[1]; }
+    });
+    var note = document.getElementById("note-" + id);
+    if (note) {
+      if (na) { note.setAttribute("aria-required", "true"); } else { note.removeAttribute("aria-required"); }
+    }
+  }
+
   function applyResult(data) {
     Object.keys(data.applies || {}).forEach(function (qid) {
       var box = document.getElementById("q-" + qid);
@@ -103,7 +118,7 @@
 
     form.addEventListener("change", function (event) {
       var box = boxOf(event.target);
-      if (box) { clearTimeout(timers[box.dataset.question]); save(box); }
+      if (box) { showNaReason(box); clearTimeout(timers[box.dataset.question]); save(box); }
     });
     form.addEventListener("input", function (event) {
       var box = boxOf(event.target);
