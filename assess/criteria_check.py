@@ -6,6 +6,7 @@ so every problem names its file and place.  All problems are collected, never ju
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +24,9 @@ from assess.models.criteria import (
     SingleChoiceQuestion,
     TextQuestion,
     YesNoQuestion,
+    number_as_written,
 )
+from assess.readers.locations import format_path
 from assess.validation import is_na
 
 # locate(theme_id or None for the set file, path inside that file) -> "file:line: path"
@@ -78,44 +81,57 @@ class _Checker:
         theme_ids = [t.id for t in c.themes]
         for theme_id, count in Counter(theme_ids).items():
             if count > 1:
-                self.error(None, ["themes"], f"theme id '{theme_id}' is used by {count} theme files")
+                self.error(None, ["themes"], say("criteria_theme_id_twice", theme=theme_id, count=count))
         levels = [lvl.level for lvl in c.levels]
         if levels != list(range(len(levels))):
-            self.error(None, ["levels"], f"levels must run 0, 1, 2, ... without gaps, got {levels}")
+            self.error(None, ["levels"], say("criteria_scale_gaps", got=f"{levels}"))
         for name, profile in c.profiles.items():
             weights = profile.theme_weights
             for missing in [t for t in theme_ids if t not in weights]:
-                self.error(None, ["profiles", name, "theme_weights"], f"no weight for theme '{missing}'")
+                self.error(None, ["profiles", name, "theme_weights"], say("criteria_profile_no_weight", theme=missing))
             for unknown in [t for t in weights if t not in theme_ids]:
-                self.error(None, ["profiles", name, "theme_weights", unknown], f"unknown theme '{unknown}'")
+                self.error(None, ["profiles", name, "theme_weights", unknown], self._unknown_theme(unknown))
             if not _finite_sum(weights.values()):
                 self.error(None, ["profiles", name, "theme_weights"], say("criteria_profile_weights_overflow"))
             self._check_zero_weight_floors(name, weights, theme_ids)
         if c.default_profile not in c.profiles:
-            self.error(None, ["default_profile"], f"'{c.default_profile}' is not one of the profiles")
+            self.error(
+                None,
+                ["default_profile"],
+                say("criteria_unknown_default_profile", profile=c.default_profile, profiles=list(c.profiles)),
+            )
         for theme_id in c.award.theme_floors:
             if theme_id not in theme_ids:
-                self.error(None, ["award", "theme_floors", theme_id], f"unknown theme '{theme_id}'")
+                self.error(None, ["award", "theme_floors", theme_id], self._unknown_theme(theme_id))
         self._check_bands()
-        self._check_ids(None, "vetoes", [v.id for v in c.vetoes])
-        self._check_ids(None, "gates", [g.id for g in c.gates])
-        self._check_ids(None, "industries", [t.id for t in c.industries])
-        self._check_ids(None, "markets", [t.id for t in c.markets])
+        self._check_ids(None, ["vetoes"], [v.id for v in c.vetoes])
+        self._check_ids(None, ["gates"], [g.id for g in c.gates])
+        self._check_ids(None, ["industries"], [t.id for t in c.industries])
+        self._check_ids(None, ["markets"], [t.id for t in c.markets])
         for i, veto in enumerate(c.vetoes):
             self.check_condition(None, ["vetoes", i, "when"], veto.when, before=None, item=veto.id)
             for qid in sorted(veto.when.referenced_questions() & set(c.questions)):
                 if not c.questions[qid].required:
-                    self.warn(
-                        None, ["vetoes", i, "when"], f"{qid} is optional, so this veto may go unnoticed", qid, veto.id
-                    )
+                    self.warn(None, ["vetoes", i, "when"], say("criteria_veto_optional", question=qid), qid, veto.id)
         for i, gate in enumerate(c.gates):
             self.check_condition(None, ["gates", i, "when"], gate.when, before=None, item=gate.id)
             if gate.theme is not None and gate.theme not in theme_ids:
-                self.error(None, ["gates", i, "theme"], f"unknown theme '{gate.theme}'", item=gate.id)
+                self.error(None, ["gates", i, "theme"], self._unknown_theme(gate.theme), item=gate.id)
             if gate.cap_level is not None and gate.cap_level > c.max_level:
-                self.error(None, ["gates", i, "cap_level"], f"the scale only goes up to {c.max_level}", item=gate.id)
+                self.error(
+                    None, ["gates", i, "cap_level"], say("criteria_cap_level_above", top=c.max_level), item=gate.id
+                )
             if gate.cap_band is not None and c.band_named(gate.cap_band) is None:
-                self.error(None, ["gates", i, "cap_band"], f"unknown band '{gate.cap_band}'", item=gate.id)
+                bands = [b.id for b in c.bands]
+                self.error(
+                    None,
+                    ["gates", i, "cap_band"],
+                    say("criteria_unknown_band", band=gate.cap_band, bands=bands),
+                    item=gate.id,
+                )
+
+    def _unknown_theme(self, theme: str) -> Message:
+        return say("criteria_unknown_theme", theme=theme, themes=[t.id for t in self.c.themes])
 
     def _check_zero_weight_floors(self, profile: str, weights: dict[str, float], theme_ids: list[str]) -> None:
         """A theme that weighs 0 but has a floor can hold a firm back while improving it shows no gain at all."""
@@ -130,17 +146,23 @@ class _Checker:
 
     def _check_bands(self) -> None:
         bands = self.c.bands
-        self._check_ids(None, "bands", [b.id for b in bands])
+        self._check_ids(None, ["bands"], [b.id for b in bands])
         mins = [b.min_score for b in bands]
         if 0 not in mins:
-            self.error(None, ["bands"], "one band must start at min_score 0")
+            self.error(None, ["bands"], say("criteria_no_band_at_0"))
         if mins != sorted(set(mins)):
-            self.error(None, ["bands"], "bands must be listed with rising, distinct min_score")
+            shown = ", ".join(number_as_written(m) for m in mins)
+            self.error(None, ["bands"], say("criteria_bands_not_rising", scores=shown))
 
-    def _check_ids(self, theme: str | None, key: str, ids: list[str]) -> None:
-        for value, count in Counter(ids).items():
-            if count > 1:
-                self.error(theme, [key], f"id '{value}' is used {count} times")
+    def _check_ids(self, theme: str | None, key: list[str | int], ids: list[str], qid: str | None = None) -> None:
+        """An id given again: reported where it is given again (`key`[i].id), naming `qid` when in a question."""
+        first: dict[str, int] = {}
+        for i, value in enumerate(ids):
+            if value in first:
+                where = f"{format_path([*key, first[value]])}"
+                self.error(theme, [*key, i, "id"], say("criteria_id_twice", id=value, first=where), qid)
+            else:
+                first[value] = i
 
     # -- the themes ---------------------------------------------------------------------------
     def check_themes(self) -> None:
@@ -155,7 +177,7 @@ class _Checker:
                     self.error(
                         theme.id,
                         [*path, "id"],
-                        f"{question.id} is also used in theme '{seen[question.id]}'",
+                        say("criteria_question_id_twice", question=question.id, theme=seen[question.id]),
                         question.id,
                     )
                 seen[question.id] = theme.id
@@ -180,11 +202,11 @@ class _Checker:
     def check_question(self, theme: str, path: list[str | int], q: Question, referenced: set[str]) -> None:
         qid = q.id
         if not q.references:
-            self.error(theme, path, "references missing: name the standard or source this question rests on", qid)
+            self.error(theme, path, say("criteria_references_missing"), qid)
         if q.scored and not q.evidence:
-            self.error(theme, path, "evidence missing: list what an assessor would ask to see", qid)
+            self.error(theme, path, say("criteria_evidence_missing"), qid)
         if not isinstance(q, TextQuestion) and q.weight == 0 and qid not in referenced:
-            self.warn(theme, [*path, "weight"], "weight is 0 and no rule reads this question, so it has no effect", qid)
+            self.warn(theme, [*path, "weight"], say("criteria_weight_0_unused"), qid)
         if q.applies_if is not None:
             self.check_condition(theme, [*path, "applies_if"], q.applies_if, before=qid, item=qid)
         if not isinstance(q, MultiChoiceQuestion) and not math.isfinite(q.weight * q.max_points):
@@ -195,30 +217,26 @@ class _Checker:
             self._check_choice_question(theme, path, q)
         elif isinstance(q, YesNoQuestion):
             if q.weight > 0 and q.yes_points == q.no_points:
-                self.error(
-                    theme, path, "yes_points and no_points are equal, so the answer cannot change the score", qid
-                )
+                self.error(theme, path, say("criteria_yes_no_equal"), qid)
             if q.weight > 0 and q.advice is None:
-                self.error(theme, path, "advice missing", qid)
+                self.error(theme, path, say("criteria_advice_missing"), qid)
         elif isinstance(q, NumberQuestion):
             self._check_number_question(theme, path, q)
 
     def _check_level_question(self, theme: str, path: list[str | int], q: LevelQuestion) -> None:
         if len(q.levels) != len(self.c.levels):
-            self.error(
-                theme,
-                [*path, "levels"],
-                f"{len(q.levels)} levels described but the scale has {len(self.c.levels)}",
-                q.id,
+            message = say(
+                "criteria_descriptor_count", count=len(q.levels), scale=len(self.c.levels), top=self.c.max_level
             )
+            self.error(theme, [*path, "levels"], message, q.id)
         for j, descriptor in enumerate(q.levels[:-1]):
             if descriptor.advice is None:
-                self.error(theme, [*path, "levels", j], "advice missing: say how to reach the next level", q.id)
+                self.error(theme, [*path, "levels", j], say("criteria_level_advice_missing"), q.id)
 
     def _check_choice_question(
         self, theme: str, path: list[str | int], q: SingleChoiceQuestion | MultiChoiceQuestion
     ) -> None:
-        self._check_ids(theme, f"{'.'.join(map(str, path))}.options", [o.id for o in q.options])
+        self._check_ids(theme, [*path, "options"], [o.id for o in q.options], q.id)
         self._check_option_ids(theme, path, q)
         if isinstance(q, MultiChoiceQuestion):
             if not _finite_sum(o.points for o in q.options):
@@ -226,21 +244,24 @@ class _Checker:
             elif not math.isfinite(q.weight * q.max_points):
                 self.error(theme, [*path, "weight"], say("criteria_product_overflows"), q.id)
         if q.weight > 0 and q.max_points <= 0:
-            self.error(theme, [*path, "options"], "no option has points above 0", q.id)
+            self.error(theme, [*path, "options"], say("criteria_no_option_points"), q.id)
         if isinstance(q, SingleChoiceQuestion):
             for j, option in enumerate(q.options):
                 if option.exclusive:
-                    self.error(
-                        theme, [*path, "options", j, "exclusive"], "'exclusive' is for multiple choice only", q.id
-                    )
+                    self.error(theme, [*path, "options", j, "exclusive"], say("criteria_exclusive_single"), q.id)
         if isinstance(q, MultiChoiceQuestion) and q.cap is not None:
             total = sum(o.points for o in q.options)
             if q.cap > total:
-                self.warn(theme, [*path, "cap"], f"cap {q.cap} is above the sum of all options ({total})", q.id)
+                cap, sum_ = number_as_written(q.cap), number_as_written(total)
+                self.warn(theme, [*path, "cap"], say("criteria_cap_above_total", cap=cap, total=sum_), q.id)
         if q.weight > 0 and q.advice is None:
-            for j, option in enumerate(q.options):
-                if option.points < q.max_points and option.advice is None:
-                    self.error(theme, [*path, "options", j], "advice missing (on the option or the question)", q.id)
+            lacking = [j for j, o in enumerate(q.options) if o.points < q.max_points and o.advice is None]
+            if len(lacking) > 1 and all(o.advice is None for o in q.options):  # one problem, not one per option
+                ids = [q.options[j].id for j in lacking]
+                self.error(theme, path, say("criteria_choice_advice_missing", options=ids), q.id)
+                return
+            for j in lacking:
+                self.error(theme, [*path, "options", j], say("criteria_option_advice_missing"), q.id)
 
     def _check_option_ids(
         self, theme: str, path: list[str | int], q: SingleChoiceQuestion | MultiChoiceQuestion
@@ -259,27 +280,29 @@ class _Checker:
         if q.weight > 0 and q.max_points <= 0:
             self.error(theme, [*path, "bands"], say("criteria_no_band_points"), q.id)
         if q.minimum is not None and q.maximum is not None and q.minimum >= q.maximum:
-            self.error(theme, [*path, "maximum"], "maximum must be above minimum", q.id)
+            low, high = number_as_written(q.minimum), number_as_written(q.maximum)
+            self.error(theme, [*path, "maximum"], say("criteria_maximum_not_above", low=low, high=high), q.id)
         previous_to: float | None = None
         for j, band in enumerate(q.bands):
-            if band.from_ is not None and band.to is not None and band.from_ >= band.to:
-                self.error(theme, [*path, "bands", j], "'from' must be below 'to'", q.id)
             if j == 0 and band.from_ is not None and (q.minimum is None or band.from_ > q.minimum):
-                self.error(
-                    theme, [*path, "bands", j], "the first band must start at the minimum (or leave out 'from')", q.id
-                )
-            if j > 0 and band.from_ != previous_to:
-                self.error(theme, [*path, "bands", j], f"bands must join up: 'from' should be {previous_to}", q.id)
+                if q.minimum is None:
+                    message = say("criteria_first_band_no_minimum", start=number_as_written(band.from_))
+                else:
+                    message = say("criteria_first_band_start", low=number_as_written(q.minimum))
+                self.error(theme, [*path, "bands", j], message, q.id)
+            if j > 0 and previous_to is not None and band.from_ != previous_to:
+                message = say("criteria_bands_join", end=number_as_written(previous_to), before=f"bands[{j - 1}]")
+                self.error(theme, [*path, "bands", j], message, q.id)
             previous_to = band.to
-        if q.bands and q.bands[-1].to is not None and (q.maximum is None or q.bands[-1].to <= q.maximum):
-            self.error(
-                theme,
-                [*path, "bands", len(q.bands) - 1],
-                "the last band must reach the maximum (or leave out 'to')",
-                q.id,
-            )
+        last = q.bands[-1] if q.bands else None
+        if last is not None and last.to is not None and (q.maximum is None or last.to <= q.maximum):
+            if q.maximum is None:
+                message = say("criteria_last_band_no_maximum", end=number_as_written(last.to))
+            else:
+                message = say("criteria_last_band_end", high=number_as_written(q.maximum))
+            self.error(theme, [*path, "bands", len(q.bands) - 1], message, q.id)
         if q.weight > 0 and q.advice is None:
-            self.error(theme, path, "advice missing", q.id)
+            self.error(theme, path, say("criteria_advice_missing"), q.id)
 
     # -- conditions ---------------------------------------------------------------------------
     def check_condition(
@@ -288,9 +311,11 @@ class _Checker:
         """The tests of a rule (`item`: the veto, gate or question it belongs to); `before`: the question it gates."""
         vocabulary = cond.referenced_vocabulary()
         for industry in sorted(vocabulary["industry"] - self.c.industry_ids()):
-            self.error(theme, path, f"unknown industry '{industry}'", before, item)
+            known = [t.id for t in self.c.industries]
+            self.error(theme, path, say("criteria_unknown_industry", industry=industry, known=known), before, item)
         for market in sorted(vocabulary["market"] - self.c.market_ids()):
-            self.error(theme, path, f"unknown market '{market}'", before, item)
+            known = [t.id for t in self.c.markets]
+            self.error(theme, path, say("criteria_unknown_market", market=market, known=known), before, item)
         for leaf in cond.leaves:
             self._check_question_test(theme, path, leaf, before, item)
 
@@ -301,10 +326,19 @@ class _Checker:
             return
         target = self.c.questions.get(cond.question)
         if target is None:
-            self.error(theme, path, f"refers to unknown question '{cond.question}'", before, item)
+            close = difflib.get_close_matches(cond.question, list(self.c.questions), n=1)
+            if close:
+                message = say("criteria_unknown_question_close", question=cond.question, close=close[0])
+            else:
+                message = say("criteria_unknown_question", question=cond.question)
+            self.error(theme, path, message, before, item)
             return
-        if before is not None and self.order[target.id] >= self.order[before]:
-            self.error(theme, path, f"applicability may only depend on earlier questions, not {target.id}", before)
+        if before is not None and target.id == before:
+            self.error(theme, path, say("criteria_applies_to_itself", question=before), before, item)
+            return
+        if before is not None and self.order[target.id] > self.order[before]:
+            message = say("criteria_applies_later", question=target.id, before=before)
+            self.error(theme, path, message, before, item)
         set_problem = _set_compared_as_one(cond, target)
         if set_problem is not None:
             self.error(theme, path, set_problem, before, item)
@@ -367,7 +401,8 @@ def _comparator_problem(cond: Condition, target: Question) -> Message | None:
         )
         unknown = [str(v) for v in tested if v not in option_ids]
         if unknown:
-            return say("criteria_test_not_an_option", question=target.id, options=unknown)
+            known = [o.id for o in target.options]
+            return say("criteria_test_not_an_option_of", question=target.id, options=unknown, known=known)
     if isinstance(target, LevelQuestion | NumberQuestion):
         if cond.includes is not None:
             return say("criteria_test_includes_number")

@@ -272,9 +272,12 @@ def test_located_problems_name_their_question_or_rule(tmp_path: Path) -> None:
         s["gates"][1]["when"] = {"all": [{"question": "B-01", "above": 10}, {"market": ["mars"]}]}
 
     errors, _ = checked(tmp_path, mistakes)
-    joined = at("themes/beta.yaml", "B-01 questions[0].bands[1]", "bands must join up: 'from' should be 1.0")
+    joined = at(
+        "themes/beta.yaml", "B-01 questions[0].bands[1]", "bands must join up: 'from' should be 1, where bands[0] ends"
+    )
     assert any(joined.fullmatch(e) for e in errors), errors
-    assert any(at("set.yaml", "G2 gates[1].when", "unknown market 'mars'").fullmatch(e) for e in errors), errors
+    mars = at("set.yaml", "G2 gates[1].when", "unknown market 'mars'; the markets of this set are: eu, us")
+    assert any(mars.fullmatch(e) for e in errors), errors
 
 
 def test_problems_of_the_check_are_said_in_chinese_too(tmp_path: Path) -> None:
@@ -285,3 +288,153 @@ def test_problems_of_the_check_are_said_in_chinese_too(tmp_path: Path) -> None:
     [problem] = inspect_criteria(tmp_path / "set").problems
     assert problem.message_in("zh").startswith("选项代号“na”会被读作“不适用”")
     assert problem.question_id == "A-02"
+
+
+# --- 13. what a consultant writing a set is told: where, what to do, in the chosen language, numbers as written ----
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _drop_level_4(s: Data, a: Data, b: Data) -> None:
+    b["questions"][2]["levels"].pop()
+
+
+def _no_weight(s: Data, a: Data, b: Data) -> None:
+    del s["profiles"]["results"]["theme_weights"]["beta"]
+
+
+def _option_twice(s: Data, a: Data, b: Data) -> None:
+    b["questions"][1]["options"][1]["id"] = "x"
+
+
+def _numbers_on_a_choice(s: Data, a: Data, b: Data) -> None:
+    s["vetoes"][0]["when"] = {"question": "B-02", "at_least": 2}
+
+
+def _no_advice(s: Data, a: Data, b: Data) -> None:
+    del b["questions"][0]["advice"]
+
+
+def _unknown_band(s: Data, a: Data, b: Data) -> None:
+    s["gates"][1]["cap_band"] = "medium"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        _set("beta:questions.1.id", "A-01"),  # a question id used again in another theme
+        _set("set:vetoes.0.when", {"question": "B-44", "equals": True}),
+        _drop_level_4,
+        _set("set:profiles.even.theme_weights.gamma", 1),
+        _no_weight,
+        _set("set:default_profile", "odd"),
+        _set("beta:questions.0.bands.1.from", 2),
+        _option_twice,
+        _numbers_on_a_choice,
+        _set("beta:questions.2.applies_if", {"market": ["mars"]}),
+        _no_advice,
+        _set("alpha:questions.0.references", []),
+        _set("set:gates.0.cap_level", 9),
+        _unknown_band,
+        _set("alpha:questions.2.no_points", 1),
+    ],
+)
+def test_every_problem_of_the_check_is_said_in_chinese_too(tmp_path: Path, edit: Edit) -> None:
+    checked(tmp_path, edit)
+    problems = inspect_criteria(tmp_path / "set").problems
+    assert problems
+    for problem in problems:
+        assert problem.message_zh and _CJK.search(problem.message_zh), problem
+
+
+def test_numbers_are_shown_as_the_set_wrote_them(tmp_path: Path) -> None:
+    def edit(s: Data, a: Data, b: Data) -> None:
+        b["questions"][0]["bands"][0]["to"] = 0.00001  # and the next band still starts at 1: a gap
+        b["questions"][1]["cap"] = 10  # above the 5 points all options give together
+
+    errors, warnings = checked(tmp_path, edit)
+    assert any("'from' should be 0.00001, where bands[0] ends" in e for e in errors), errors
+    assert any("cap 10 is above the sum of all options (5)" in w for w in warnings), warnings
+    assert not any(re.search(r"\d\.0\b|e-0", p) for p in [*errors, *warnings])
+
+
+def test_an_option_id_given_twice_is_shown_where_it_is_given_again(tmp_path: Path) -> None:
+    error = only_error(tmp_path, _option_twice)
+    message = "id 'x' is already used at questions[1].options[0]; give each one an id of its own"
+    assert at("themes/beta.yaml", "B-02 questions[1].options[1].id", message).fullmatch(error), error
+
+
+def test_overlapping_and_inverted_bands_name_the_bands(tmp_path: Path) -> None:
+    overlap = only_error(tmp_path, _set("beta:questions.0.bands.1.from", 0.5))
+    assert "bands overlap: [-inf, 1) and [0.5, 5) (bands[0] and bands[1])" in overlap, overlap
+    shutil.rmtree(tmp_path / "set")
+    inverted = only_error(tmp_path, _set("beta:questions.0.bands.1.to", 0.5))
+    assert at("themes/beta.yaml", "B-01 questions[0].bands[1]", "'from' (1) must be below 'to' (0.5)").fullmatch(
+        inverted
+    ), inverted
+
+
+def test_an_unknown_question_suggests_the_id_meant(tmp_path: Path) -> None:
+    error = only_error(tmp_path, _set("set:vetoes.0.when", {"question": "B-40", "equals": True}))
+    assert error.endswith("V1 vetoes[0].when: refers to unknown question 'B-40' (did you mean B-04?)"), error
+
+
+def test_a_choice_test_with_no_such_option_lists_the_options(tmp_path: Path) -> None:
+    error = only_error(tmp_path, _set("set:vetoes.0.when", {"question": "A-02", "equals": "all"}))
+    assert error.endswith("not an option of A-02: all; its options are: none, some, full"), error
+
+
+def test_a_multiple_choice_without_any_advice_is_one_problem(tmp_path: Path) -> None:
+    def edit(s: Data, a: Data, b: Data) -> None:
+        del b["questions"][1]["advice"]
+
+    error = only_error(tmp_path, edit)
+    assert at("themes/beta.yaml", "B-02 questions[1]", "advice missing: give the question an advice").match(error)
+
+
+def test_an_applicability_rule_on_its_own_question_is_said_so(tmp_path: Path) -> None:
+    error = only_error(tmp_path, _set("beta:questions.2.applies_if", {"question": "B-03", "at_least": 1}))
+    assert error.endswith("questions[2].applies_if: the applies_if of B-03 cannot test B-03 itself"), error
+
+
+def test_a_gate_the_model_refuses_is_named_by_its_id(tmp_path: Path) -> None:
+    def edit(s: Data, a: Data, b: Data) -> None:
+        del s["gates"][0]["cap_level"]
+
+    error = only_error(tmp_path, edit)
+    assert at("set.yaml", "G1 gates[0]", "a theme gate needs cap_level").match(error), error
+
+
+def _copy_of_mini(tmp_path: Path) -> Path:
+    folder = tmp_path / "set"
+    shutil.copytree(MINI, folder)
+    return folder
+
+
+def test_a_theme_file_not_there_is_shown_where_the_set_lists_it(tmp_path: Path) -> None:
+    folder = _copy_of_mini(tmp_path)
+    set_file = folder / "set.yaml"
+    set_file.write_text(set_file.read_text(encoding="utf-8").replace("themes/beta.yaml", "themes/betta.yaml"), "utf-8")
+    [problem] = inspect_criteria(folder).problems
+    assert re.fullmatch(r"set\.yaml:\d+: themes\[1\]", problem.location), problem
+    assert problem.message == (
+        "there is no theme file themes/betta.yaml in the set's folder; "
+        "the theme files there are: themes/alpha.yaml, themes/beta.yaml"
+    )
+    assert problem.message_in("zh").startswith("准则文件夹中没有主题文件 themes/betta.yaml")
+
+
+def test_a_line_indented_with_a_tab_is_said_so(tmp_path: Path) -> None:
+    folder = _copy_of_mini(tmp_path)
+    beta = folder / "themes" / "beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("    minimum: 0", "\tminimum: 0"), "utf-8")
+    [problem] = inspect_criteria(folder).problems
+    assert problem.location.startswith("themes/beta.yaml:")
+    assert "this line holds a tab: YAML indents with spaces only" in problem.message, problem
+    assert "制表符" in problem.message_in("zh")
+
+
+def test_a_folder_without_a_set_file_is_said_to_be_no_criteria_set(tmp_path: Path) -> None:
+    [problem] = inspect_criteria(tmp_path).problems
+    assert problem.message.startswith(f"there is no set.yaml in {tmp_path}: a criteria set folder holds set.yaml")
+    assert "assess criteria new" in problem.message_in("zh")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from assess.messages import MessageError, say
 from assess.models.common import Identifier, NonEmptyStr, StrictModel, Text
 from assess.models.conditions import Condition
 
@@ -20,6 +22,22 @@ QUESTION_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
 QuestionId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=QUESTION_ID_PATTERN, max_length=32)]
 Effort = Literal["quick", "medium", "long"]
 Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+def number_as_written(value: float) -> str:
+    """A number of a criteria set as its author wrote it: `1` not `1.0`, `0.00001` not `1e-05`; `-inf`, `inf`."""
+    value = float(value)
+    if math.isinf(value) or math.isnan(value):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    text = repr(value)
+    return format(Decimal(text), "f") if "e" in text else text
+
+
+def _span(low: float, high: float) -> str:
+    """A band as `[low, high)`, its numbers as written."""
+    return f"[{number_as_written(low)}, {number_as_written(high)})"
 
 
 class _CriteriaModel(StrictModel):
@@ -70,6 +88,14 @@ class NumberBand(_CriteriaModel):
 
     model_config = _CriteriaModel.model_config | {"populate_by_name": True}
 
+    @model_validator(mode="after")
+    def _from_below_to(self) -> NumberBand:
+        if self.from_ is not None and self.to is not None and self.from_ >= self.to:
+            raise MessageError(
+                say("criteria_band_from_to", start=number_as_written(self.from_), end=number_as_written(self.to))
+            )
+        return self
+
     def contains(self, value: float) -> bool:
         low = -math.inf if self.from_ is None else self.from_
         high = math.inf if self.to is None else self.to
@@ -105,9 +131,9 @@ class LevelQuestion(_QuestionBase):
     def _consecutive(cls, levels: list[LevelDescriptor]) -> list[LevelDescriptor]:
         numbers = [d.level for d in levels]
         if numbers != list(range(len(levels))):
-            raise ValueError(f"levels must be listed in order from 0 without gaps, got {numbers}")
+            raise MessageError(say("criteria_descriptor_gaps", got=f"{numbers}"))
         if len(levels) < 2:
-            raise ValueError("a level question needs at least two levels")
+            raise MessageError(say("criteria_descriptors_too_few"))
         return levels
 
     @cached_property
@@ -169,11 +195,21 @@ class NumberQuestion(_QuestionBase):
     def _bands_apart(self) -> NumberQuestion:
         """Bands must not overlap: a value in two bands would score whichever is listed first."""
         edges = sorted(
-            (-math.inf if b.from_ is None else b.from_, math.inf if b.to is None else b.to) for b in self.bands
+            (-math.inf if b.from_ is None else b.from_, math.inf if b.to is None else b.to, i)
+            for i, b in enumerate(self.bands)
         )
-        for (low, high), (next_low, next_high) in itertools.pairwise(edges):
+        for (low, high, i), (next_low, next_high, j) in itertools.pairwise(edges):
             if next_low < high:
-                raise ValueError(f"bands overlap: [{low:g}, {high:g}) and [{next_low:g}, {next_high:g})")
+                first, second = sorted((i, j))
+                raise MessageError(
+                    say(
+                        "criteria_bands_overlap",
+                        one=_span(low, high),
+                        other=_span(next_low, next_high),
+                        first=f"bands[{first}]",
+                        second=f"bands[{second}]",
+                    )
+                )
         return self
 
     @cached_property
@@ -240,9 +276,9 @@ class Profile(_CriteriaModel):
     def _non_negative(cls, weights: dict[str, float]) -> dict[str, float]:
         negative = [k for k, v in weights.items() if v < 0]
         if negative:
-            raise ValueError(f"theme weights must not be negative: {', '.join(negative)}")
+            raise MessageError(say("criteria_negative_theme_weights", themes=negative))
         if not any(v > 0 for v in weights.values()):
-            raise ValueError("at least one theme needs a positive weight")
+            raise MessageError(say("criteria_no_positive_theme_weight"))
         return weights
 
 
@@ -304,11 +340,11 @@ class Gate(_CriteriaModel):
     @model_validator(mode="after")
     def _one_cap(self) -> Gate:
         if (self.theme is None) == (self.cap_band is None):
-            raise ValueError("a gate caps either a theme (theme + cap_level) or the overall band (cap_band)")
+            raise MessageError(say("criteria_gate_one_cap"))
         if self.theme is not None and self.cap_level is None:
-            raise ValueError("a theme gate needs cap_level")
+            raise MessageError(say("criteria_gate_needs_cap_level"))
         if self.cap_band is not None and self.cap_level is not None:
-            raise ValueError("cap_level goes with theme, not with cap_band")
+            raise MessageError(say("criteria_gate_cap_level_with_band"))
         return self
 
 

@@ -6,8 +6,10 @@ is checked for consistency.  Any error stops the load with every problem listed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,7 @@ from pydantic import ValidationError
 
 from assess.criteria_check import check_criteria
 from assess.errors import CriteriaError, InputFileError, Problem
+from assess.messages import Message, say
 from assess.models.criteria import CriteriaSet, SetHeader, Theme
 from assess.readers.locations import locate, problems_from
 from assess.readers.safe_yaml import LocationMap, Path_, load_yaml
@@ -39,7 +42,37 @@ class LoadedCriteria:
 
 
 def _read(path: Path, name: str) -> tuple[Any, LocationMap]:
-    return load_yaml(read_text(path, name), name)
+    text = read_text(path, name)
+    try:
+        return load_yaml(text, name)
+    except InputFileError as exc:
+        raise with_tab_hint(exc, text) from None
+
+
+_AT_LINE = re.compile(r":(\d+)$")
+
+
+def with_tab_hint(error: InputFileError, text: str) -> InputFileError:
+    """A YAML parse error on a line indented with a tab, with the hint to indent with spaces (the parser never says)."""
+    if len(error.problems) != 1:
+        return error
+    [problem] = error.problems
+    found = _AT_LINE.search(problem.location)
+    lines = text.split("\n")
+    if found is None or not 0 < int(found[1]) <= len(lines):
+        return error
+    line = lines[int(found[1]) - 1]
+    if "\t" not in line[: len(line) - len(line.lstrip())]:
+        return error
+    hint = say("yaml_hint_tab")
+    english = say("yaml_hint", message=problem.message, hint=hint)
+    chinese = say("yaml_hint", message=problem.message_in("zh"), hint=hint).in_lang("zh")
+    error.problems[0] = dataclasses.replace(problem, message=str(english), message_zh=chinese)
+    return error
+
+
+def _said(location: str, message: Message) -> Problem:
+    return Problem(location, str(message), message_zh=message.in_lang("zh"))
 
 
 def content_hash(criteria: CriteriaSet) -> str:
@@ -54,6 +87,8 @@ def inspect_criteria(folder: Path) -> LoadedCriteria:
     folder = folder.parent if folder.is_file() else folder
     set_path = folder / SET_FILE
     problems: list[Problem] = []
+    if not set_path.exists():  # not a criteria set folder at all: say what one holds
+        return LoadedCriteria(None, [_said(SET_FILE, say("criteria_no_set_file", folder=str(folder)))], folder)
     try:
         data, set_locations = _read(set_path, SET_FILE)
     except InputFileError as exc:
@@ -62,19 +97,23 @@ def inspect_criteria(folder: Path) -> LoadedCriteria:
     try:
         header = SetHeader.model_validate(data)
     except ValidationError as exc:
-        problems.extend(problems_from(exc, SET_FILE, set_locations))
+        problems.extend(
+            problems_from(exc, SET_FILE, set_locations, locator=_naming_items(SET_FILE, set_locations, data))
+        )
 
     theme_refs = data.get("themes") if isinstance(data, dict) else None
     themes: list[Theme] = []
     files: dict[str, tuple[str, LocationMap]] = {}
     for i, ref in enumerate(theme_refs if isinstance(theme_refs, list) else []):
         theme_path = (folder / str(ref)).resolve()
+        listed_at = locate(SET_FILE, set_locations, ["themes", i])
         if not theme_path.is_relative_to(folder.resolve()):
-            problems.append(
-                Problem(locate(SET_FILE, set_locations, ["themes", i]), "theme files must lie inside the set's folder")
-            )
+            problems.append(_said(listed_at, say("criteria_theme_file_outside")))
             continue
         name = str(ref)
+        if not theme_path.exists():  # said where the set lists it, with the files there are
+            problems.append(_said(listed_at, _no_theme_file(folder, name)))
+            continue
         try:
             theme_data, theme_locations = _read(theme_path, name)
             theme = Theme.model_validate(theme_data)
@@ -83,7 +122,7 @@ def inspect_criteria(folder: Path) -> LoadedCriteria:
             continue
         except ValidationError as exc:
             problems.extend(
-                problems_from(exc, name, theme_locations, locator=_naming_questions(name, theme_locations, theme_data))
+                problems_from(exc, name, theme_locations, locator=_naming_items(name, theme_locations, theme_data))
             )
             continue
         themes.append(theme)
@@ -108,6 +147,15 @@ def inspect_criteria(folder: Path) -> LoadedCriteria:
     return LoadedCriteria(criteria, problems, folder)
 
 
+def _no_theme_file(folder: Path, name: str) -> Message:
+    found = sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*.y*ml") if p.is_file() and p.name != SET_FILE
+    )[:20]
+    if not found:
+        return say("criteria_theme_file_missing_none", file=name)
+    return say("criteria_theme_file_missing", file=name, found=found)
+
+
 def load_criteria(folder: Path) -> CriteriaSet:
     """The criteria set in `folder`, or a CriteriaError listing every problem."""
     loaded = inspect_criteria(folder)
@@ -123,15 +171,21 @@ def find_criteria_sets(root: Path) -> list[Path]:
     return sorted(p.parent for p in root.glob(f"*/{SET_FILE}"))
 
 
-def _naming_questions(name: str, locations: LocationMap, data: Any) -> Callable[[Path_], str]:
-    """`file:line: path` with the question id before the path (`... EP-02 questions[1].weight`), as the checker does."""
+_LISTS_OF_ITEMS = ("questions", "vetoes", "gates", "bands", "industries", "markets")
+
+
+def _naming_items(name: str, locations: LocationMap, data: Any) -> Callable[[Path_], str]:
+    """`file:line: path` with the item's id before the path (`... EP-02 questions[1].weight`, `... G1 gates[0]`),
+    as the checker does."""
 
     def where(path: Path_) -> str:
         at = locate(name, locations, path)
-        questions = data.get("questions") if isinstance(data, dict) else None
-        if len(path) < 2 or path[0] != "questions" or not isinstance(path[1], int) or not isinstance(questions, list):
+        if len(path) < 2 or path[0] not in _LISTS_OF_ITEMS or not isinstance(path[1], int):
             return at
-        question = questions[path[1]] if path[1] < len(questions) else None
+        items = data.get(path[0]) if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            return at
+        question = items[path[1]] if path[1] < len(items) else None
         qid = question.get("id") if isinstance(question, dict) else None
         head, sep, rest = at.partition(": ")
         return f"{head}: {qid} {rest}" if isinstance(qid, str) and sep else at

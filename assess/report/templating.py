@@ -12,11 +12,14 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
+from pydantic import ValidationError
 
-from assess.errors import Problem, UserError
+from assess.errors import InputFileError, Problem, UserError
 from assess.messages import said_error, say
 from assess.models.common import Text
 from assess.paths import data_dir
+from assess.readers.criteria_files import with_tab_hint
+from assess.readers.locations import problems_from
 from assess.readers.safe_yaml import load_yaml
 from assess.readers.text_file import read_text
 
@@ -37,12 +40,22 @@ def load_labels(folders: list[Path]) -> dict[str, Text]:
     for folder in reversed(folders):
         path = folder / "labels.yaml"
         if path.is_file():
-            data, _ = load_yaml(read_text(path, "labels.yaml"), str(path))
-            for key, value in (data or {}).items():
+            text = read_text(path, str(path))
+            try:
+                data, locations = load_yaml(text, str(path))
+            except InputFileError as exc:
+                raise with_tab_hint(exc, text) from None
+            summary = say("has_problems", name=str(path))
+            if not isinstance(data, dict):
+                raise said_error(summary, [(str(path), say("labels_not_a_mapping"))], TemplateError)
+            problems: list[Problem] = []
+            for key, value in data.items():
                 try:
                     labels[str(key)] = Text.model_validate(value)
-                except ValueError as exc:
-                    raise TemplateError(f"{path} has problems", [Problem(f"labels.yaml: {key}", str(exc))]) from None
+                except ValidationError as exc:
+                    problems.extend(problems_from(exc, str(path), locations, prefix=(str(key),)))
+            if problems:
+                raise TemplateError(str(summary), problems, summary.in_lang("zh"))
     return labels
 
 
@@ -103,13 +116,19 @@ def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
         where = f"{exc.filename or exc.name or name}:{exc.lineno}"
         raise _template_error("template_broken", exc.name or name, where, exc.message or "") from None
     except jinja2.TemplateNotFound as exc:
-        missing = say("template_not_found")
-        raise said_error(say("template_missing"), [(str(exc.name), missing)], TemplateError) from None
+        frame = _template_frame(exc)  # the template that asks for it, and where
+        if frame is None:
+            missing = say("template_not_found")
+            raise said_error(say("template_missing"), [(str(exc.name), missing)], TemplateError) from None
+        asked = say("template_not_found_named", name=str(exc.name))
+        raise said_error(say("template_missing"), [(frame[1], asked)], TemplateError) from None
     except jinja2.UndefinedError as exc:
-        raise _template_error("template_lacks", name, _template_frame(exc) or name, exc.message or "") from None
+        frame = _template_frame(exc)
+        broken, where = frame or (name, name)
+        raise _template_error("template_lacks", broken, where, exc.message or "") from None
     except Exception as exc:  # any other error a template raises while rendering: {{ 1/0 }}, {{ "%d" % "x" }}
-        where = _template_frame(exc) or name
-        raise _template_error("template_failed", name, where, f"{type(exc).__name__}: {exc}") from None
+        broken, where = _template_frame(exc) or (name, name)
+        raise _template_error("template_failed", broken, where, f"{type(exc).__name__}: {exc}") from None
 
 
 def _template_error(key: str, name: str, where: str, detail: str) -> TemplateError:
@@ -118,13 +137,15 @@ def _template_error(key: str, name: str, where: str, detail: str) -> TemplateErr
     return TemplateError(summary.in_lang("en"), [Problem(where, detail)], summary.in_lang("zh"))
 
 
-def _template_frame(exc: BaseException) -> str | None:
-    """`file:line` of the innermost template frame of a rendering error, if any."""
+def _template_frame(exc: BaseException) -> tuple[str, str] | None:
+    """The template name and `file:line` of the innermost template frame of a rendering error, if any."""
     tb = exc.__traceback__
     found = None
     while tb is not None:
         frame = tb.tb_frame
-        if frame.f_globals.get("__jinja_template__") is not None or frame.f_code.co_filename.endswith(".j2"):
-            found = f"{frame.f_code.co_filename}:{tb.tb_lineno}"
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None or frame.f_code.co_filename.endswith(".j2"):
+            name = getattr(template, "name", None) or frame.f_code.co_filename
+            found = (str(name), f"{frame.f_code.co_filename}:{tb.tb_lineno}")
         tb = tb.tb_next
     return found

@@ -146,3 +146,120 @@ def test_bilingual_markup_stays_cheap_to_render(criteria: CriteriaSet, strong: S
     for mode in ("zh", "en"):
         single = report_html(criteria, strong, ReportOptions(mode=mode))
         assert 'class="en' not in single[single.index("<body") :]
+
+
+# --- what a consultant is told about a brand file, a labels file or a template: where, what to do, in zh too --------
+
+
+def _brand_problem(tmp_path: Path, content: str, summary: str = "brand.yaml 有问题") -> tuple[str, str]:
+    from assess.errors import UserError
+
+    path = tmp_path / "brand.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        load_brand(path)
+    [problem] = info.value.problems
+    assert info.value.summary_in("zh") == summary
+    return str(problem), problem.shown("zh")
+
+
+def test_a_logo_problem_names_the_line_and_says_what_to_do_in_both_languages(tmp_path: Path) -> None:
+    Image.new("RGB", (10, 10)).save(tmp_path / "mark.png")
+    english, chinese = _brand_problem(tmp_path, "name: Acme\nlogo: logo.png\n")
+    images = "the images in the brand file's folder are: mark.png"
+    assert english == f"brand.yaml:2: logo: no image file at logo.png; {images}"
+    assert chinese.startswith("brand.yaml:2: logo: logo.png 处没有图片文件")
+    english, chinese = _brand_problem(tmp_path, "name: Acme\n\nlogo: ../elsewhere/logo.png\n")
+    assert english.startswith("brand.yaml:3: logo: the logo must lie in the brand file's folder: copy ../elsewhere")
+    assert "标志图片必须放在品牌文件所在的文件夹中" in chinese
+
+
+def test_an_unquoted_colour_is_said_to_need_quotes(tmp_path: Path) -> None:
+    english, chinese = _brand_problem(tmp_path, "name: Acme\nprimary_colour: #aa3300\n")
+    assert english.startswith("brand.yaml:2: primary_colour: primary_colour has no value: in YAML a # starts a comment")
+    assert "颜色要加引号" in chinese
+    english, _ = _brand_problem(tmp_path, "primary_colour: dark red\n")
+    assert english == (
+        "brand.yaml:1: primary_colour: 'dark red' is not a colour: write it as #rrggbb in quotes, "
+        'for example primary_colour: "#1f4e8c"'
+    )
+
+
+def test_a_logo_with_more_pixels_than_a_logo_needs_is_refused_not_dropped(tmp_path: Path) -> None:
+    """A picture of too many pixels was left out of the PDF without a word (the decoder refuses it)."""
+    Image.new("1", (6000, 5000)).save(tmp_path / "poster.png")
+    english, chinese = _brand_problem(tmp_path, "logo: poster.png\n")
+    assert english.startswith("brand.yaml:1: logo: poster.png is 6000 × 5000 pixels; a logo may have at most 25")
+    assert "百万像素" in chinese
+    Image.new("1", (20000, 20000)).save(tmp_path / "bomb.png")
+    english, _ = _brand_problem(tmp_path, "logo: bomb.png\n")
+    assert english.startswith("brand.yaml:1: logo: bomb.png has far too many pixels")
+    Image.new("RGB", (1000, 400)).save(tmp_path / "fine.png")
+    (tmp_path / "brand.yaml").write_text("logo: fine.png\n", encoding="utf-8")
+    assert load_brand(tmp_path / "brand.yaml").logo == "fine.png"
+
+
+def test_a_logo_file_of_many_megabytes_is_refused(tmp_path: Path) -> None:
+    from assess.report.brand import MAX_LOGO_BYTES
+
+    Image.new("RGB", (10, 10)).save(tmp_path / "photo.png")
+    with (tmp_path / "photo.png").open("ab") as handle:
+        handle.write(b"\0" * MAX_LOGO_BYTES)
+    english, _ = _brand_problem(tmp_path, "logo: photo.png\n")
+    assert english.startswith("brand.yaml:1: logo: photo.png is 5.0 MB; a logo may be at most 5 MB")
+
+
+def test_an_empty_logo_or_a_brand_file_that_is_a_list_are_said_plainly(tmp_path: Path) -> None:
+    english, _ = _brand_problem(tmp_path, "name: Acme\nlogo: ''\n")
+    assert english.startswith("brand.yaml:2: logo: logo is empty")
+    english, _ = _brand_problem(tmp_path, "- name: Acme\n")
+    assert english.startswith("brand.yaml: expected a mapping of brand settings")
+
+
+def test_a_brand_file_indented_with_a_tab_is_said_so(tmp_path: Path) -> None:
+    english, chinese = _brand_problem(tmp_path, "name: Acme\n\tlogo: logo.png\n", "无法读取 brand.yaml")
+    assert english.startswith("brand.yaml:2: invalid YAML") and "this line holds a tab" in english
+    assert "制表符" in chinese
+
+
+def test_a_labels_file_that_is_a_list_is_an_error_not_a_traceback(
+    criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path
+) -> None:
+    folder = override(tmp_path, "labels.yaml", "- summary\n")
+    with pytest.raises(TemplateError) as info:
+        report_html(criteria, strong, ReportOptions(templates=folder))
+    assert "labels.yaml should map each label to its words" in str(info.value.problems[0])
+
+
+def test_a_label_missing_a_language_is_shown_with_its_line(
+    criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path
+) -> None:
+    folder = override(tmp_path, "labels.yaml", "summary: {zh: 摘要, en: At a glance}\nmethod: {zh: 方法}\n")
+    with pytest.raises(TemplateError) as info:
+        report_html(criteria, strong, ReportOptions(templates=folder))
+    [problem] = info.value.problems
+    assert problem.location == f"{folder / 'labels.yaml'}:2: method" and problem.message == "en missing"
+    assert problem.message_in("zh") == "缺少 en"
+
+
+def test_an_include_of_a_missing_template_names_the_template_and_line_that_asks(
+    criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path
+) -> None:
+    folder = override(
+        tmp_path, "report/sections/method.html.j2", '<section>\n{% include "report/sections/extra.html.j2" %}\n'
+    )
+    with pytest.raises(TemplateError) as info:
+        report_html(criteria, strong, ReportOptions(templates=folder))
+    [problem] = info.value.problems
+    assert problem.location.endswith("report/sections/method.html.j2:2"), problem
+    assert "there is no template report/sections/extra.html.j2" in problem.message
+
+
+def test_an_undefined_variable_names_the_broken_template_not_the_main_one(
+    criteria: CriteriaSet, strong: ScoreResult, tmp_path: Path
+) -> None:
+    folder = override(tmp_path, "report/sections/method.html.j2", "<section>\n\n<p>{{ r.firm.nmae }}</p>\n")
+    with pytest.raises(TemplateError) as info:
+        report_html(criteria, strong, ReportOptions(templates=folder))
+    assert "method.html.j2" in info.value.summary and "report/report.html.j2" not in info.value.summary
+    assert info.value.problems[0].location.endswith("report/sections/method.html.j2:3")
