@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from assess.errors import Problem
 from assess.messages import Message, say
-from assess.models.common import Text
+from assess.models.common import Text, number_as_written
 from assess.models.conditions import Condition
 from assess.models.criteria import (
     CriteriaSet,
@@ -24,7 +24,6 @@ from assess.models.criteria import (
     SingleChoiceQuestion,
     TextQuestion,
     YesNoQuestion,
-    number_as_written,
 )
 from assess.readers.locations import format_path
 from assess.validation import is_na
@@ -141,7 +140,7 @@ class _Checker:
                 self.warn(
                     None,
                     ["profiles", profile, "theme_weights", theme_id],
-                    say("criteria_zero_weight_floor", theme=theme_id, profile=profile, floor=f"{floor:g}"),
+                    say("criteria_zero_weight_floor", theme=theme_id, profile=profile, floor=number_as_written(floor)),
                 )
 
     def _check_bands(self) -> None:

@@ -19,6 +19,7 @@ from assess.errors import InternalError, Problem, ResponseError
 from assess.memo import ObjectMemo, worth_remembering
 from assess.messages import Message, MessageError, say
 from assess.models.answers import Answer, AnswerValue, ValidatedResponse
+from assess.models.common import number_as_written
 from assess.models.criteria import (
     CriteriaSet,
     LevelQuestion,
@@ -76,8 +77,8 @@ def allowed(question: Question) -> list[str | Message]:
 
 def _number_range(question: NumberQuestion) -> Message:
     whole = "whole_" if question.integer else ""
-    low = None if question.minimum is None else f"{question.minimum:g}"
-    high = None if question.maximum is None else f"{question.maximum:g}"
+    low = None if question.minimum is None else number_as_written(question.minimum)
+    high = None if question.maximum is None else number_as_written(question.maximum)
     if low is not None and high is not None:
         return say(f"{whole}number_between", low=low, high=high)
     if low is not None:
@@ -122,7 +123,7 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
     if isinstance(question, LevelQuestion):
         number = _as_number(value)
         if number != int(number) or not 0 <= number <= question.max_points:
-            shown = f"{number:g}"
+            shown = number_as_written(number)
             raise InvalidAnswerError(say("not_one_of", value=shown, allowed=allowed(question)))
         return int(number)
     if isinstance(question, YesNoQuestion):
@@ -155,11 +156,13 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
     if isinstance(question, NumberQuestion):
         number = _as_number(value)
         if question.integer and number != int(number):
-            raise InvalidAnswerError(say("not_whole", number=f"{number:g}"))
+            raise InvalidAnswerError(say("not_whole", number=number_as_written(number)))
         if (question.minimum is not None and number < question.minimum) or (
             question.maximum is not None and number > question.maximum
         ):
-            raise InvalidAnswerError(say("out_of_range", number=f"{number:g}", allowed=allowed(question)[0]))
+            raise InvalidAnswerError(
+                say("out_of_range", number=number_as_written(number), allowed=allowed(question)[0])
+            )
         return int(number) if question.integer else number
     raise InternalError(f"unknown question kind {question.kind}")  # pragma: no cover - the models forbid it
 

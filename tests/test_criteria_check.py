@@ -438,3 +438,11 @@ def test_a_folder_without_a_set_file_is_said_to_be_no_criteria_set(tmp_path: Pat
     [problem] = inspect_criteria(tmp_path).problems
     assert problem.message.startswith(f"there is no set.yaml in {tmp_path}: a criteria set folder holds set.yaml")
     assert "assess criteria new" in problem.message_in("zh")
+
+
+@pytest.mark.parametrize("question", [0, 1])  # a level question, and a single choice one
+def test_a_question_text_missing_a_language_is_placed_at_its_text(tmp_path: Path, question: int) -> None:
+    """`text` is also the name of a question kind: the place keeps it as the field it is (questions[i].text)."""
+    error = only_error(tmp_path, _set(f"alpha:questions.{question}.text", {"zh": "做法？"}))
+    qid = f"A-0{question + 1}"
+    assert at("themes/alpha.yaml", f"{qid} questions[{question}].text", "en missing").match(error), error

@@ -266,3 +266,13 @@ def test_a_long_note_is_shortened_in_the_example_and_other_ids_keep_their_messag
     problems = dict(problems_of(build, {**answers, "B-02": ["x", "z"], "note": note, "notice": 1}))
     assert problems["note"].endswith('B-02: {value: [x, z], note: "the QA procedure and its records, kept…"}')
     assert problems["notice"] == "unknown question id 'notice'"
+
+
+def test_a_large_number_is_quoted_with_every_digit(build: Build, mini: CriteriaSet) -> None:
+    """`:g` would say 1.23457e+07: the exporter must recognise the number they typed, and the report show it."""
+    from assess.report.wording import answer_text
+
+    problems = dict(problems_of(build, {**GOOD_ANSWERS, "B-01": 12345678.5}))
+    assert problems["B-01"] == "12345678.5 is out of range: expected a number from 0 to 100"
+    assert answer_text(mini, mini.questions["B-01"], 25_000_000.0).en == "25000000%"
+    assert answer_text(mini, mini.questions["B-01"], 0.00001).zh == "0.00001%"

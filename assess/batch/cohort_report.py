@@ -21,7 +21,7 @@ from markupsafe import Markup
 from assess.batch.cohort import CohortStats, Distribution, rank_rows
 from assess.batch.rows import WEAK_SHARE, FirmRow
 from assess.errors import InternalError, Problem, UserError
-from assess.models.common import Mode, Text
+from assess.models.common import Mode, Text, number_as_written
 from assess.models.criteria import CriteriaSet
 from assess.report.brand import Brand
 from assess.report.charts import (
@@ -358,7 +358,14 @@ def _band_counts(criteria: CriteriaSet, stats: CohortStats, labels: dict[str, Te
     band_items: list[tuple[str, Text, str, int]] = []
     for i, band in enumerate(reversed(ordered_bands)):
         upper = ordered_bands[len(ordered_bands) - i].min_score if i else 100.0
-        band_items.append((band.id, band.name, f"{band.min_score:g}–{upper:g}", stats.bands.get(band.id, 0)))
+        band_items.append(
+            (
+                band.id,
+                band.name,
+                f"{number_as_written(band.min_score)}–{number_as_written(upper)}",
+                stats.bands.get(band.id, 0),
+            )
+        )
     known = {b.id for b in criteria.bands}
     band_items += [
         (k, labels["unscored"] if k == "—" else same(k), "", n) for k, n in stats.bands.items() if k not in known
@@ -376,7 +383,7 @@ def _overall_histogram(
         stats.overall.histogram,
         markers=[
             Marker(
-                f"{label('award_threshold')} {criteria.award.overall_min:g}",
+                f"{label('award_threshold')} {number_as_written(criteria.award.overall_min)}",
                 criteria.award.overall_min,
                 THRESHOLD_COLOUR,
             ),
@@ -540,7 +547,7 @@ def cohort_context(
         gaps=_gaps(criteria, stats),
         gaps_intro=_fill(labels["gaps_intro"], share=f"{WEAK_SHARE:.0%}"),
         vetoes=_veto_views(criteria, rows, stats, labels),
-        award_overall_min=f"{criteria.award.overall_min:g}",
+        award_overall_min=number_as_written(criteria.award.overall_min),
         generated=generated.strftime("%Y-%m-%d %H:%M"),
         generated_date=generated.strftime("%Y-%m-%d"),
         generated_iso=generated.isoformat(timespec="seconds"),

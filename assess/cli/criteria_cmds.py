@@ -14,7 +14,7 @@ from assess.cli.errors import print_problems, user_errors
 from assess.cli.questionnaire_cmds import MessageLang
 from assess.cli.tables import criteria_table, word
 from assess.messages import say
-from assess.models.common import Lang
+from assess.models.common import Lang, number_as_written
 
 criteria_app = typer.Typer(help="List, show and check criteria sets.", no_args_is_help=True)
 
@@ -59,7 +59,7 @@ def show(
         for theme in criteria.themes:
             out.print(f"\n[bold]{escape(theme.title.in_lang(language))}[/bold]")
             for q in theme.questions:
-                out.print(f"  {q.id} [{q.kind}, w {q.weight:g}] {escape(q.text.in_lang(language))}")
+                out.print(f"  {q.id} [{q.kind}, w {number_as_written(q.weight)}] {escape(q.text.in_lang(language))}")
 
 
 @criteria_app.command()

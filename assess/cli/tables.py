@@ -6,7 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assess.messages import say
-from assess.models.common import Lang
+from assess.models.common import Lang, number_as_written
 from assess.models.criteria import CriteriaSet
 from assess.models.result import ScoreResult
 from assess.report.wording import answer_text
@@ -132,11 +132,11 @@ def criteria_table(criteria: CriteriaSet, lang: Lang) -> Table:
         table.add_column(word("weight", lang, profile=name), justify="right")
     table.add_column(word("floor", lang), justify="right")
     for theme in criteria.themes:
-        weights = [f"{p.theme_weights.get(theme.id, 0):g}" for p in criteria.profiles.values()]
+        weights = [number_as_written(p.theme_weights.get(theme.id, 0)) for p in criteria.profiles.values()]
         table.add_row(
             escape(f"{theme.id}: {theme.title.in_lang(lang)}"),
             str(len(theme.questions)),
             *weights,
-            f"{criteria.award.floor_for(theme.id):g}",
+            number_as_written(criteria.award.floor_for(theme.id)),
         )
     return table

@@ -28,7 +28,7 @@ from assess.errors import CriteriaError
 from assess.exports.safe_cells import neutralise
 from assess.files import write_atomic
 from assess.models.answers import AnswerValue
-from assess.models.common import Lang
+from assess.models.common import Lang, number_as_written
 from assess.models.criteria import (
     CriteriaSet,
     LevelQuestion,
@@ -211,7 +211,7 @@ def answer_label(criteria: CriteriaSet, question: Question, value: AnswerValue |
     if isinstance(question, YesNoQuestion) and isinstance(value, bool):
         return (criteria.answer_labels.yes if value else criteria.answer_labels.no).in_lang(lang)
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return f"{value:g}"
+        return number_as_written(value)
     return str(value)
 
 

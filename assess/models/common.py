@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
@@ -29,3 +31,14 @@ class Text(StrictModel):
 
     def in_lang(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
+
+
+def number_as_written(value: float) -> str:
+    """A number of a criteria set as its author wrote it: `1` not `1.0`, `0.00001` not `1e-05`; `-inf`, `inf`."""
+    value = float(value)
+    if math.isinf(value) or math.isnan(value):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    text = repr(value)
+    return format(Decimal(text), "f") if "e" in text else text

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from assess.messages import say
-from assess.models.common import Lang, NonEmptyStr, StrictModel
+from assess.models.common import Lang, NonEmptyStr, StrictModel, number_as_written
 
 AnswerScalar = bool | int | float | str
 
@@ -113,6 +113,6 @@ def _said_value(value: Any) -> Any:
     if isinstance(value, list):
         items = [say("condition_item", value=item) if isinstance(item, str) else _said_value(item) for item in value]
         return say("condition_list", items=items)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)  # `at_least: 1` reads back as 1.0: shown as the set wrote it
+    if isinstance(value, float):
+        return number_as_written(value)  # `at_least: 1` reads back as 1.0: shown as the set wrote it
     return value

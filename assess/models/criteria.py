@@ -8,31 +8,19 @@ from __future__ import annotations
 
 import itertools
 import math
-from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from assess.messages import MessageError, say
-from assess.models.common import Identifier, NonEmptyStr, StrictModel, Text
+from assess.models.common import Identifier, NonEmptyStr, StrictModel, Text, number_as_written
 from assess.models.conditions import Condition
 
 QUESTION_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
 QuestionId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=QUESTION_ID_PATTERN, max_length=32)]
 Effort = Literal["quick", "medium", "long"]
 Percent = Annotated[float, Field(ge=0, le=100)]
-
-
-def number_as_written(value: float) -> str:
-    """A number of a criteria set as its author wrote it: `1` not `1.0`, `0.00001` not `1e-05`; `-inf`, `inf`."""
-    value = float(value)
-    if math.isinf(value) or math.isnan(value):
-        return str(value)
-    if value.is_integer():
-        return str(int(value))
-    text = repr(value)
-    return format(Decimal(text), "f") if "e" in text else text
 
 
 def _span(low: float, high: float) -> str:

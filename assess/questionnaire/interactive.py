@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from assess.errors import InputFileError, Problem, UserError
 from assess.messages import said_error, say
 from assess.models.answers import Answer
-from assess.models.common import LANGS, Lang, Text
+from assess.models.common import LANGS, Lang, Text, number_as_written
 from assess.models.credit_code import credit_code_problem
 from assess.models.criteria import (
     CriteriaSet,
@@ -769,11 +769,16 @@ class _Session:
             hints.append(("integer_hint" if question.integer else "number_hint", {}))
             low, high = question.minimum, question.maximum
             if low is not None and high is not None:
-                hints.append(("range_both", {"low": f"{low:g}", "high": f"{high:g}", "unit": question.unit}))
+                hints.append(
+                    (
+                        "range_both",
+                        {"low": number_as_written(low), "high": number_as_written(high), "unit": question.unit},
+                    )
+                )
             elif low is not None:
-                hints.append(("range_min", {"low": f"{low:g}", "unit": question.unit}))
+                hints.append(("range_min", {"low": number_as_written(low), "unit": question.unit}))
             elif high is not None:
-                hints.append(("range_max", {"high": f"{high:g}", "unit": question.unit}))
+                hints.append(("range_max", {"high": number_as_written(high), "unit": question.unit}))
             else:
                 hints.append(("unit", {"unit": question.unit}))
         else:
@@ -802,5 +807,5 @@ class _Session:
         if isinstance(question, YesNoQuestion):
             return self.tx(labels.yes if typed else labels.no)
         if isinstance(question, NumberQuestion) and isinstance(typed, int | float):
-            return f"{typed:g} {self.tx(question.unit)}"
+            return f"{number_as_written(typed)} {self.tx(question.unit)}"
         return str(typed)

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from assess.errors import CriteriaError
-from assess.models.common import LANGS, Lang, Text
+from assess.models.common import LANGS, Lang, Text, number_as_written
 from assess.models.conditions import AnswerScalar, Condition
 from assess.models.credit_code import CHARSET
 from assess.models.criteria import (
@@ -446,7 +446,10 @@ def _range(question: NumberQuestion, labels: dict[str, Text]) -> tuple[str, Text
         parts.append(f". >= {_number(low)}")
     if high is not None:
         parts.append(f". <= {_number(high)}")
-    shown = {"minimum": f"{low:g}" if low is not None else "", "maximum": f"{high:g}" if high is not None else ""}
+    shown = {
+        "minimum": number_as_written(low) if low is not None else "",
+        "maximum": number_as_written(high) if high is not None else "",
+    }
     if low is not None and high is not None:
         message = _fill(labels["number_between"], **shown)
     elif low is not None:

@@ -25,7 +25,7 @@ from assess.errors import Problem, UserError
 from assess.exports.safe_cells import neutralise_text
 from assess.messages import Message
 from assess.messages import say as message
-from assess.models.common import Mode, Text
+from assess.models.common import Mode, Text, number_as_written
 from assess.models.criteria import (
     CriteriaSet,
     LevelQuestion,
@@ -119,8 +119,8 @@ def choices_text(criteria: CriteriaSet, question: Question, mode: Mode) -> str:
     elif isinstance(question, YesNoQuestion):
         lines = [f"{say(criteria.answer_labels.yes, mode)} / {say(criteria.answer_labels.no, mode)}"]
     elif isinstance(question, NumberQuestion):
-        low = "" if question.minimum is None else f"{question.minimum:g}"
-        high = "" if question.maximum is None else f"{question.maximum:g}"
+        low = "" if question.minimum is None else number_as_written(question.minimum)
+        high = "" if question.maximum is None else number_as_written(question.maximum)
         lines = [f"{say(labels['number_range'], mode)} {low}–{high} {short(question.unit, mode)}".strip()]
     if question.na_allowed:
         lines.append(say(labels["na_allowed"], mode))

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assess.errors import InternalError
-from assess.models.common import LANGS, Lang, Mode, Text
+from assess.models.common import LANGS, Lang, Mode, Text, number_as_written
 from assess.models.conditions import AnswerScalar, Condition
 from assess.models.criteria import (
     CriteriaSet,
@@ -137,8 +137,8 @@ class Wording:
 
     def number_range(self, question: NumberQuestion) -> Text | None:
         """The allowed range of a number question, or None when it is open."""
-        low = None if question.minimum is None else f"{question.minimum:g}"
-        high = None if question.maximum is None else f"{question.maximum:g}"
+        low = None if question.minimum is None else number_as_written(question.minimum)
+        high = None if question.maximum is None else number_as_written(question.maximum)
         if low is not None and high is not None:
             return self.label("range_between", low=low, high=high)
         if low is not None:

@@ -6,10 +6,8 @@ is checked for consistency.  Any error stops the load with every problem listed.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,33 +40,7 @@ class LoadedCriteria:
 
 
 def _read(path: Path, name: str) -> tuple[Any, LocationMap]:
-    text = read_text(path, name)
-    try:
-        return load_yaml(text, name)
-    except InputFileError as exc:
-        raise with_tab_hint(exc, text) from None
-
-
-_AT_LINE = re.compile(r":(\d+)$")
-
-
-def with_tab_hint(error: InputFileError, text: str) -> InputFileError:
-    """A YAML parse error on a line indented with a tab, with the hint to indent with spaces (the parser never says)."""
-    if len(error.problems) != 1:
-        return error
-    [problem] = error.problems
-    found = _AT_LINE.search(problem.location)
-    lines = text.split("\n")
-    if found is None or not 0 < int(found[1]) <= len(lines):
-        return error
-    line = lines[int(found[1]) - 1]
-    if "\t" not in line[: len(line) - len(line.lstrip())]:
-        return error
-    hint = say("yaml_hint_tab")
-    english = say("yaml_hint", message=problem.message, hint=hint)
-    chinese = say("yaml_hint", message=problem.message_in("zh"), hint=hint).in_lang("zh")
-    error.problems[0] = dataclasses.replace(problem, message=str(english), message_zh=chinese)
-    return error
+    return load_yaml(read_text(path, name), name)  # a parse error comes with its hint (a tab, an unquoted ": ")
 
 
 def _said(location: str, message: Message) -> Problem:

@@ -43,10 +43,16 @@ def locate(source: str, locations: LocationMap, path: Sequence[str | int]) -> st
 def _clean_loc(loc: Iterable[str | int]) -> Path_:
     """Drop the tags pydantic inserts for tagged unions (questions[3].level.x) and validators."""
     parts: list[str | int] = []
+    kind_dropped = False  # one kind tag per question: a field called `text` after it is the question's text
     for part in loc:
-        is_tag = isinstance(part, str) and (part in _KIND_TAGS or part.startswith("function-"))
-        if is_tag and len(parts) >= 2 and isinstance(parts[-1], int) and parts[-2] == "questions":
-            continue
+        after_question = len(parts) >= 2 and isinstance(parts[-1], int) and parts[-2] == "questions"
+        if after_question and isinstance(part, str):
+            if part.startswith("function-"):
+                continue
+            if part in _KIND_TAGS and not kind_dropped:
+                kind_dropped = True
+                continue
+        kind_dropped = kind_dropped and after_question
         parts.append(part)
     return tuple(parts)
 

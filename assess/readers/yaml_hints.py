@@ -56,6 +56,8 @@ def parse_error_hint(text: str, exc: yaml.MarkedYAMLError) -> Message | None:
     line, column = lines[mark.line], mark.column
     before = line[:column]
     problem = str(exc.problem or "")
+    if "\t" in line[: len(line) - len(line.lstrip())]:  # the parser never names the tab it stopped at
+        return say("yaml_hint_tab")
     if "mapping values are not allowed" in problem:  # a second ": " in a line of the block style
         found = _KEY_AND_VALUE.match(before)
         if found:

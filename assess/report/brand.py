@@ -9,10 +9,9 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from assess.errors import InputFileError, UserError
+from assess.errors import UserError
 from assess.messages import Message, MessageError, said_error, say
 from assess.models.common import StrictModel
-from assess.readers.criteria_files import with_tab_hint
 from assess.readers.locations import locate, problems_from
 from assess.readers.safe_yaml import load_data
 from assess.readers.text_file import read_text
@@ -84,11 +83,7 @@ class Brand(StrictModel):
 def load_brand(path: Path) -> Brand:
     """A brand file (YAML or JSON); the logo must be an image inside the brand file's folder."""
     name = path.name
-    text = read_text(path, name)
-    try:
-        data, locations = load_data(text, name)
-    except InputFileError as exc:
-        raise with_tab_hint(exc, text) from None
+    data, locations = load_data(read_text(path, name), name)
     if not isinstance(data, dict):
         raise said_error(say("has_problems", name=name), [(name, say("brand_not_a_mapping"))])
     data.pop("folder", None)

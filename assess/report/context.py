@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from assess.models.common import Mode, Text
+from assess.models.common import Mode, Text, number_as_written
 from assess.models.criteria import CriteriaSet
 from assess.models.result import Priority, QuestionResult, Reason, ScoreResult
 from assess.report.brand import Brand
@@ -183,7 +183,7 @@ def _fill(template: Text, **values: str) -> Text:
 
 def _threshold(value: float | None) -> str:
     """A threshold as the criteria set writes it: 70, 62.5."""
-    return "—" if value is None else f"{value:g}"
+    return "—" if value is None else number_as_written(value)
 
 
 class _Builder:
@@ -380,7 +380,9 @@ def build_context(
     band_views = []
     for i, item in enumerate(ordered_bands):
         upper = ordered_bands[i + 1].min_score if i + 1 < len(ordered_bands) else 100.0
-        band_views.append(BandView(item.name, f"{item.min_score:g}–{upper:g}", item.description))
+        band_views.append(
+            BandView(item.name, f"{number_as_written(item.min_score)}–{number_as_written(upper)}", item.description)
+        )
     changes = previous or {}
     themes = [dataclasses.replace(view, change=_signed(changes.get(view.id))) for view in b.themes()]
     return ReportContext(
@@ -430,13 +432,15 @@ def build_context(
         roadmap=b.roadmap(),
         weights=[
             WeightView(
-                t.title, f"{100 * weights.get(t.id, 0) / total_weight:.0f}%", f"{criteria.award.floor_for(t.id):g}"
+                t.title,
+                f"{100 * weights.get(t.id, 0) / total_weight:.0f}%",
+                number_as_written(criteria.award.floor_for(t.id)),
             )
             for t in criteria.themes
         ],
         bands=band_views,
-        award_overall_min=f"{criteria.award.overall_min:g}",
-        near_margin=f"{criteria.award.near_margin:g}",
+        award_overall_min=number_as_written(criteria.award.overall_min),
+        near_margin=number_as_written(criteria.award.near_margin),
         provisional_below=f"{criteria.provisional_below:.0%}",
         max_na_share=f"{criteria.na_policy.max_na_share:.0%}",
         generated=generated.strftime("%Y-%m-%d %H:%M"),

@@ -14,11 +14,10 @@ import jinja2
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
-from assess.errors import InputFileError, Problem, UserError
+from assess.errors import Problem, UserError
 from assess.messages import said_error, say
 from assess.models.common import Text
 from assess.paths import data_dir
-from assess.readers.criteria_files import with_tab_hint
 from assess.readers.locations import problems_from
 from assess.readers.safe_yaml import load_yaml
 from assess.readers.text_file import read_text
@@ -40,11 +39,7 @@ def load_labels(folders: list[Path]) -> dict[str, Text]:
     for folder in reversed(folders):
         path = folder / "labels.yaml"
         if path.is_file():
-            text = read_text(path, str(path))
-            try:
-                data, locations = load_yaml(text, str(path))
-            except InputFileError as exc:
-                raise with_tab_hint(exc, text) from None
+            data, locations = load_yaml(read_text(path, str(path)), str(path))
             summary = say("has_problems", name=str(path))
             if not isinstance(data, dict):
                 raise said_error(summary, [(str(path), say("labels_not_a_mapping"))], TemplateError)

@@ -6,7 +6,7 @@ Shared by the PDF report and the action-plan spreadsheet so both say the same th
 from __future__ import annotations
 
 from assess.models.answers import AnswerValue
-from assess.models.common import Text
+from assess.models.common import Text, number_as_written
 from assess.models.criteria import (
     CriteriaSet,
     LevelQuestion,
@@ -44,7 +44,7 @@ def answer_text(criteria: CriteriaSet, question: Question, value: AnswerValue | 
     if isinstance(question, YesNoQuestion):
         return criteria.answer_labels.yes if value is True else criteria.answer_labels.no
     if isinstance(question, NumberQuestion):
-        shown = value if isinstance(value, str) else f"{value:g}"
+        shown = number_as_written(value) if isinstance(value, int | float) else str(value)
         return Text(zh=_with_unit(shown, question.unit.zh), en=_with_unit(shown, question.unit.en))
     if isinstance(question, TextQuestion):
         return same(str(value))

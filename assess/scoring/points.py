@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 from assess.memo import ObjectMemo
 from assess.models.answers import Answer, AnswerValue
+from assess.models.common import number_as_written
 from assess.models.criteria import (
     LevelQuestion,
     MultiChoiceQuestion,
@@ -65,20 +65,13 @@ def next_step(question: Question, value: AnswerValue) -> NextStep | None:
 def _band_edge(question: NumberQuestion, band: NumberBand, value: float) -> str:
     """How the next band reads: "≥20" above the answer, "<5" below it; for a count, in whole numbers ("0", "≤3")."""
     if band.from_ is not None and band.from_ > value:
-        return f"≥{_plain(math.ceil(band.from_) if question.integer else band.from_)}"
+        return f"≥{number_as_written(math.ceil(band.from_) if question.integer else band.from_)}"
     assert band.to is not None  # a band below the answer has an upper edge
     if not question.integer:
-        return f"<{_plain(band.to)}"
+        return f"<{number_as_written(band.to)}"
     top = math.ceil(band.to) - 1
     lowest = max((edge for edge in (band.from_, question.minimum) if edge is not None), default=None)
-    return _plain(top) if lowest is not None and math.ceil(lowest) == top else f"≤{_plain(top)}"
-
-
-def _plain(edge: float) -> str:
-    """An edge as the criteria set writes it: every digit, no exponent (an export value of 5000000, not 5e+06)."""
-    if edge == int(edge):
-        return str(int(edge))
-    return format(Decimal(repr(edge)), "f")
+    return number_as_written(top) if lowest is not None and math.ceil(lowest) == top else f"≤{number_as_written(top)}"
 
 
 def _inside(band: NumberBand, integer: bool) -> float:

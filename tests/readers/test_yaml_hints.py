@@ -40,7 +40,6 @@ QUOTE = ("note_with_colon", "flow_note_with_colon")
 UNRELATED = {  # other mistakes: the parser's words only
     "unclosed_list": "  BR-03: [3\n",
     "unclosed_quote": '  BR-03: "3\n',
-    "tab": "\tBR-03: 3\n",
 }
 
 
@@ -115,3 +114,12 @@ def test_other_keys_and_the_target_line() -> None:
     assert "write it on one line: A-01: {value: 2, note: 'see: p. 3'}" in problem(quoted)
     outside = "firm:\n  name: Acme\n    note: x\n"  # a note line, but no answer above it
     assert 'Hint: "note:" is not indented like the lines above it' in problem(outside)
+
+
+def test_a_line_indented_with_a_tab_says_so(tmp_path: Path) -> None:
+    """The parser says only "found character that cannot start any token": the tab is named, in both languages."""
+    path = broken(tmp_path, "tab", "\tBR-03: 3\n")
+    english, chinese = validate(path, "en"), validate(path, "zh")
+    assert "Hint: this line holds a tab: YAML indents with spaces only" in english
+    assert "制表符" in chinese
+    assert "indented" not in english and "quotes" not in english
