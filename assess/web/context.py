@@ -31,6 +31,8 @@ LANG_COOKIE = "assess_lang"
 ANON_COOKIE = "assess_anon"
 SESSION_COOKIE = "assess_session"
 SECRET_KEY = "secret_key"
+LOGIN_LIMIT = "login"  # the kinds of rate events in the database (table rate_events)
+CREATE_LIMIT = "create"
 
 
 @dataclass
@@ -41,8 +43,8 @@ class WebContext:
     pages: Pages
     signer: Signer
     sessions: Sessions
-    throttle: RateLimit  # logins per client address
-    creations: RateLimit  # self-assessments started per client address
+    throttle: RateLimit  # logins per client address (counted in the database, shared by every process)
+    creations: RateLimit  # self-assessments started per client address (likewise)
 
     @property
     def criteria(self) -> CriteriaSet:
@@ -109,6 +111,6 @@ def build_context(settings: WebSettings) -> WebContext:
         pages=Pages(),
         signer=signer,
         sessions=Sessions(signer, settings.session_hours, _account_hash(store), store.session_revoked),
-        throttle=RateLimit(settings.login_attempts, settings.login_window_seconds),
-        creations=RateLimit(settings.create_limit, settings.create_window_seconds),
+        throttle=RateLimit(store, LOGIN_LIMIT, settings.login_attempts, settings.login_window_seconds),
+        creations=RateLimit(store, CREATE_LIMIT, settings.create_limit, settings.create_window_seconds),
     )

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -88,6 +89,19 @@ revoked_sessions = Table(
     Column("expires", BigInteger, nullable=False),  # when the session would have ended (Unix time); purged after
 )
 
+rate_events = Table(
+    "rate_events",
+    metadata,
+    # The event's own id: a successful login gives back exactly its own slot.  Never reused (SQLite AUTOINCREMENT).
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # which limit: "login" or "create"
+    Column("client", String(255), nullable=False),  # the client address it counts for
+    Column("at", Float, nullable=False),  # when (Unix time); purged once older than the limit's window
+    Index("rate_events_client", "kind", "client", "at"),  # counting one address's recent events
+    Index("rate_events_expiry", "kind", "at"),  # purging the expired ones
+    sqlite_autoincrement=True,
+)
+
 Migration = Callable[[Connection], None]
 
 
@@ -113,11 +127,17 @@ def _revoked_sessions(conn: Connection) -> None:
     metadata.create_all(conn, tables=[revoked_sessions], checkfirst=True)
 
 
+def _rate_events(conn: Connection) -> None:
+    """Step 5: the rate limits (logins, self-assessments started) shared by every worker process and restart."""
+    metadata.create_all(conn, tables=[rate_events], checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _initial),
     (2, _answer_targets),
     (3, _consultant_accounts),
     (4, _revoked_sessions),
+    (5, _rate_events),
 ]
 LATEST = MIGRATIONS[-1][0]
 

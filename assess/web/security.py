@@ -9,6 +9,8 @@
 - CSRF tokens: on an exporter's pages HMAC(secret, "exporter", token), so only a page served by us
   for that assessment carries it; on the anonymous forms (start, login) HMAC(secret, "anon", cookie)
   bound to a random cookie; on the consultant's pages the session's own token.
+- Rate limits (logins, self-assessments started) per client address, counted in the database so
+  every worker process and a restart share them.
 """
 
 from __future__ import annotations
@@ -18,11 +20,10 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SALT_BYTES = 16
@@ -148,51 +149,42 @@ class Sessions:
         return Session(expires, csrf, account, name)
 
 
-class RateLimit:
-    """At most `limit` attempts per client address in a sliding window (in memory, per process).
+class RateEvents(Protocol):
+    """Where rate limits keep their events: the app's database (`assess.web.storage.Store`)."""
 
-    An attempt takes its slot before the work it guards (`reserve`), under one lock, so concurrent
-    attempts can never pass the limit between a check and a record.  A login gives back only its own
-    slot when it succeeds (`release`): one known password must not wipe the failures of guessing others.
+    def reserve_event(self, kind: str, client: str, limit: int, window: float, now: float) -> int | None: ...
+
+    def release_event(self, kind: str, client: str, event_id: int) -> None: ...
+
+    def recent_events(self, kind: str, client: str, window: float, now: float) -> int: ...
+
+
+class RateLimit:
+    """At most `limit` attempts of one `kind` per client address in a sliding window of `window` seconds.
+
+    The attempts are kept in the database, so every worker process counts them together and a restart
+    forgets none.  An attempt takes its slot before the work it guards (`reserve`), counting and recording
+    in one write transaction, so concurrent attempts, from any process, can never pass the limit between
+    a check and a record.  A login gives back only its own slot when it succeeds (`release`): one known
+    password must not wipe the failures of guessing others.  Times are Unix times (the wall clock, the
+    same in every process on a machine).
     """
 
-    SWEEP_AT = 10_000  # addresses remembered before the ones with no recent attempt are forgotten
-
-    def __init__(self, limit: int, window: float) -> None:
+    def __init__(self, events: RateEvents, kind: str, limit: int, window: float) -> None:
+        self.events = events
+        self.kind = kind
         self.limit = limit
         self.window = window
-        self._attempts: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, client: str, now: float) -> deque[float]:
-        attempts = self._attempts.setdefault(client, deque())
-        while attempts and attempts[0] <= now - self.window:
-            attempts.popleft()
-        return attempts
+    def reserve(self, client: str, now: float | None = None) -> int | None:
+        """Take a slot for an attempt now: its id (for `release`), or None when the limit is reached."""
+        stamp = now if now is not None else time.time()
+        return self.events.reserve_event(self.kind, client, self.limit, self.window, stamp)
 
-    def _sweep(self, now: float) -> None:
-        if len(self._attempts) >= self.SWEEP_AT:
-            for client in [c for c in self._attempts if not self._recent(c, now)]:
-                del self._attempts[client]
-
-    def reserve(self, client: str, now: float | None = None) -> float | None:
-        """Take a slot for an attempt now: its stamp (for `release`), or None when the limit is reached."""
-        stamp = now if now is not None else time.monotonic()
-        with self._lock:
-            self._sweep(stamp)
-            attempts = self._recent(client, stamp)
-            if len(attempts) >= self.limit:
-                return None
-            attempts.append(stamp)
-            return stamp
-
-    def release(self, client: str, stamp: float) -> None:
+    def release(self, client: str, slot: int) -> None:
         """Give back the one slot `reserve` returned (a successful login); every other attempt still counts."""
-        with self._lock:
-            attempts = self._attempts.get(client)
-            if attempts is not None and stamp in attempts:
-                attempts.remove(stamp)
+        self.events.release_event(self.kind, client, slot)
 
     def blocked(self, client: str, now: float | None = None) -> bool:
-        with self._lock:
-            return len(self._recent(client, now if now is not None else time.monotonic())) >= self.limit
+        stamp = now if now is not None else time.time()
+        return self.events.recent_events(self.kind, client, self.window, stamp) >= self.limit

@@ -26,11 +26,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, Row, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, Row, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from assess.web.schema import answers, assessments, consultants, meta, migrate, revoked_sessions
+from assess.web.schema import answers, assessments, consultants, meta, migrate, rate_events, revoked_sessions
 
 StoredValue = bool | int | float | str | list[str] | None
 SaveOutcome = Literal["saved", "missing", "locked", "conflict"]
@@ -38,6 +38,9 @@ AnswerField = Literal["value", "note", "target"]
 ANSWER_FIELDS: frozenset[AnswerField] = frozenset(("value", "note", "target"))
 TOKEN_BYTES = 32
 MAX_ID = 2**31 - 1  # the largest id an Integer column holds on PostgreSQL; beyond it nothing can be found
+CLIENT_CHARS = 255  # a client address as a rate limit counts it (the column's width)
+RATE_LOCK_SPACE = 7414421  # PostgreSQL: the first key of the per-(kind, client) advisory locks of rate limits
+PURGE_BATCH = 500  # expired rate events removed by one write at most, so no attempt waits on a large purge
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,12 @@ def _sqlite_transactions(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _rate_lock_key(kind: str, client: str) -> int:
+    """The advisory lock's second key for one limit and client: the same in every process (a signed 32-bit int)."""
+    digest = hashlib.sha256(f"{kind}\0{client}".encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -286,6 +295,58 @@ class Store:
         with self._read() as conn:
             found = conn.execute(select(revoked_sessions.c.csrf).where(revoked_sessions.c.csrf == csrf)).first()
             return found is not None
+
+    # --- rate limits ------------------------------------------------------------------------------
+
+    def reserve_event(self, kind: str, client: str, limit: int, window: float, now: float) -> int | None:
+        """Record an attempt of `kind` by `client` at `now` (Unix time) unless `limit` of them already fall within
+        the last `window` seconds: the new event's id (for `release_event`), or None when the limit is reached.
+
+        Atomic across threads and processes: SQLite's BEGIN IMMEDIATE takes the database's write lock before
+        counting; PostgreSQL takes a transaction-scoped advisory lock on (kind, client) and counts at READ
+        COMMITTED, so it sees every event committed by the lock's previous holder.  Expired events of `kind` are
+        purged on the way, a batch at a time (PostgreSQL: skipping rows another purge or release holds).
+        """
+        client = client[:CLIENT_CHARS]
+        cutoff = now - window
+        with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                    {"space": RATE_LOCK_SPACE, "key": _rate_lock_key(kind, client)},
+                )
+            expired = (
+                select(rate_events.c.id)
+                .where((rate_events.c.kind == kind) & (rate_events.c.at <= cutoff))
+                .limit(PURGE_BATCH)
+                .with_for_update(skip_locked=True)
+            )
+            conn.execute(rate_events.delete().where(rate_events.c.id.in_(expired)))
+            if self._count_events(conn, kind, client, cutoff) >= limit:
+                return None
+            key = conn.execute(rate_events.insert().values(kind=kind, client=client, at=now)).inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def release_event(self, kind: str, client: str, event_id: int) -> None:
+        """Remove the one event `reserve_event` returned (a successful login gives back its own slot)."""
+        where = (
+            (rate_events.c.id == event_id)
+            & (rate_events.c.kind == kind)
+            & (rate_events.c.client == client[:CLIENT_CHARS])
+        )
+        with self._write() as conn:
+            conn.execute(rate_events.delete().where(where))
+
+    def recent_events(self, kind: str, client: str, window: float, now: float) -> int:
+        """How many attempts of `kind` by `client` fall within the `window` seconds before `now`."""
+        with self._read() as conn:
+            return self._count_events(conn, kind, client[:CLIENT_CHARS], now - window)
+
+    def _count_events(self, conn: Connection, kind: str, client: str, cutoff: float) -> int:
+        where = (rate_events.c.kind == kind) & (rate_events.c.client == client) & (rate_events.c.at > cutoff)
+        return int(conn.execute(select(func.count()).select_from(rate_events).where(where)).scalar() or 0)
 
     # --- consultant accounts ----------------------------------------------------------------------
 

@@ -8,7 +8,9 @@ import time
 from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from assess.web.schema import rate_events
 from assess.web.security import (
     SHARED_ACCOUNT,
     RateLimit,
@@ -18,6 +20,7 @@ from assess.web.security import (
     hash_password,
     verify_password,
 )
+from assess.web.storage import Store
 from tests.conftest import GOOD_ANSWERS
 from tests.web.conftest import PASSWORD, MakeApp, Visitor, csrf_of
 
@@ -217,6 +220,61 @@ def test_login_is_throttled(make_app: MakeApp) -> None:
         assert visitor.login().status_code == 429  # even the right password waits
 
 
+def test_the_login_limit_is_shared_by_every_process_and_survives_a_restart(make_app: MakeApp, db_url: str) -> None:
+    first, second = make_app(db_url=db_url, login_attempts=4), make_app(db_url=db_url, login_attempts=4)
+    # Two worker processes, one client address (the test client's).
+    with TestClient(first) as one, TestClient(second) as two, TestClient(second) as insider:
+        assert Visitor(one).login("wrong").status_code == 401
+        assert Visitor(two).login("wrong").status_code == 401
+        assert Visitor(one).login("wrong").status_code == 401
+        assert Visitor(insider).login().status_code == 303  # gives back its own slot only
+        assert Visitor(two).login("wrong").status_code == 401
+        assert Visitor(one).login().status_code == 429  # the 4 failures count in both processes
+        assert Visitor(two).login().status_code == 429
+    with TestClient(make_app(db_url=db_url, login_attempts=4)) as restarted:
+        response = Visitor(restarted).login()  # a restart forgets none of them
+        assert response.status_code == 429 and "Too many failed attempts" in response.text
+
+
+def test_concurrent_wrong_logins_in_two_processes_never_pass_the_limit(make_app: MakeApp, db_url: str) -> None:
+    apps = [make_app(db_url=db_url, login_attempts=5), make_app(db_url=db_url, login_attempts=5)]
+    with TestClient(apps[0]) as one, TestClient(apps[1]) as two:
+        clients = [one, two]
+        forms = [{"csrf": csrf_of(c.get("/consultant/login").text), "name": "", "password": "wrong"} for c in clients]
+        statuses: list[int] = []
+        start = threading.Barrier(24)
+
+        def guess(number: int) -> None:
+            start.wait()
+            statuses.append(clients[number % 2].post("/consultant/login", data=forms[number % 2]).status_code)
+
+        threads = [threading.Thread(target=guess, args=(number,)) for number in range(24)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses.count(401) == 5 and statuses.count(429) == 19
+
+
+def test_the_start_limit_is_shared_by_every_process_and_survives_a_restart(make_app: MakeApp, db_url: str) -> None:
+    def start(client: TestClient) -> int:
+        form = {"csrf": csrf_of(client.get("/").text)}
+        return client.post("/assessments", data=form, follow_redirects=False).status_code
+
+    first, second = make_app(db_url=db_url, create_limit=3), make_app(db_url=db_url, create_limit=3)
+    with TestClient(first) as one, TestClient(second) as two:
+        assert [start(one), start(two), start(one)] == [303, 303, 303]
+        assert start(two) == 429 and start(one) == 429
+    with TestClient(make_app(db_url=db_url, create_limit=3)) as restarted:
+        assert start(restarted) == 429
+        web = restarted.app.state.web  # type: ignore[attr-defined]
+        assert web.store.count() == 3
+    # Once the window has passed the old starts stop counting: here, a window shorter than their age.
+    time.sleep(0.3)
+    with TestClient(make_app(db_url=db_url, create_limit=3, create_window_seconds=0.2)) as later:
+        assert start(later) == 303
+
+
 def test_without_a_password_nobody_logs_in(make_app: MakeApp) -> None:
     with TestClient(make_app(password=None)) as client:
         visitor = Visitor(client)
@@ -304,14 +362,58 @@ def test_csrf_tokens_are_bound_to_their_purpose() -> None:
     assert not signer.check("csrf-exporter", token, None)
 
 
-def test_rate_limit_window_reserve_and_release() -> None:
-    limit = RateLimit(limit=2, window=10)
-    first = limit.reserve("a", now=0)
-    assert first == 0 and limit.reserve("a", now=1) == 1
+def test_rate_limit_window_reserve_and_release(db_url: str) -> None:
+    store = Store(db_url)
+    limit = RateLimit(store, "login", limit=2, window=10)
+    first, second = limit.reserve("a", now=0), limit.reserve("a", now=1)
+    assert first is not None and second is not None and first != second
     assert limit.reserve("a", now=5) is None and limit.blocked("a", now=5) and not limit.blocked("b", now=5)
-    limit.release("a", 1)  # a success gives back its own slot only
-    assert limit.blocked("a", now=5) is False and limit.reserve("a", now=6) == 6
+    assert RateLimit(store, "create", limit=2, window=10).reserve("a", now=5) is not None  # another limit's count
+    assert store.recent_events("login", "a", window=4.5, now=5) == 1  # the slot taken at 1 (0 is out of this window)
+    limit.release("a", second)  # a success gives back its own slot only
+    third = limit.reserve("a", now=6)
+    assert third is not None and limit.blocked("a", now=6)
     assert limit.reserve("a", now=7) is None  # the failure at 0 still counts
-    assert limit.reserve("a", now=11.5) == 11.5  # ...until it leaves the window
-    limit.release("a", 99)  # a stamp it never gave: nothing happens
-    assert limit.blocked("a", now=11.5)
+    assert limit.reserve("a", now=10.5) is not None  # ...until it leaves the window
+    limit.release("a", 10**12)  # a slot it never gave: nothing happens
+    limit.release("b", third)  # nor another client's slot
+    RateLimit(store, "create", limit=2, window=10).release("a", third)  # nor another limit's
+    assert limit.blocked("a", now=10.5)
+    store.close()
+
+
+def test_expired_rate_events_stop_counting_and_are_purged(db_url: str) -> None:
+    store = Store(db_url)
+    limit = RateLimit(store, "login", limit=3, window=60)
+    old = time.time() - 61
+    assert all(limit.reserve(client, now=old) is not None for client in ("a", "a", "a", "b", "c"))
+    assert limit.blocked("a", now=old) and not limit.blocked("a")
+    assert limit.reserve("a") is not None  # the three old ones no longer count...
+    with store.engine.connect() as conn:  # ...and that write purged every expired event of the limit
+        assert conn.execute(select(func.count()).select_from(rate_events)).scalar() == 1
+    creations = RateLimit(store, "create", limit=1, window=3600)
+    assert creations.reserve("a", now=old) is not None
+    assert creations.reserve("a") is None  # a login's window does not purge another limit's events
+    store.close()
+
+
+def test_concurrent_reservations_from_two_processes_never_pass_the_limit(db_url: str) -> None:
+    stores = [Store(db_url), Store(db_url)]  # two engines, two pools: two worker processes
+    limits = [RateLimit(store, "login", limit=7, window=60) for store in stores]
+    taken: list[int | None] = []
+    start = threading.Barrier(40)
+
+    def attempt(number: int) -> None:
+        start.wait()
+        taken.append(limits[number % 2].reserve("10.0.0.1"))
+
+    threads = [threading.Thread(target=attempt, args=(number,)) for number in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    slots = [slot for slot in taken if slot is not None]
+    assert len(taken) == 40 and len(slots) == 7 and len(set(slots)) == 7
+    assert all(limit.blocked("10.0.0.1") for limit in limits)
+    for store in stores:
+        store.close()

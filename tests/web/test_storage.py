@@ -82,7 +82,7 @@ def test_a_version_3_database_gains_revoked_sessions(db_url: str) -> None:
         conn.execute(schema_version.update().values(version=3))
     first.close()
     upgraded = Store(db_url)
-    assert upgraded.schema_version == LATEST == 4
+    assert upgraded.schema_version == LATEST
     assert not upgraded.session_revoked("abc")
     upgraded.revoke_session("old", expires=1)  # long expired: purged by the next logout
     upgraded.revoke_session("abc", expires=2**40)
@@ -91,6 +91,25 @@ def test_a_version_3_database_gains_revoked_sessions(db_url: str) -> None:
     with upgraded.engine.connect() as conn:
         assert conn.execute(select(revoked_sessions.c.csrf)).scalars().all() == ["abc"]
     upgraded.close()
+
+
+def test_a_version_4_database_gains_rate_events(db_url: str) -> None:
+    first = Store(db_url)
+    record = first.create("zh")
+    with first.engine.begin() as conn:  # back to the schema of version 4: rate limits were kept in memory
+        conn.execute(text("DROP TABLE rate_events"))
+        conn.execute(schema_version.update().values(version=4))
+    first.close()
+    upgraded = Store(db_url)
+    assert upgraded.schema_version == LATEST == 5 and upgraded.get(record.token) is not None
+    assert upgraded.recent_events("login", "10.0.0.1", window=60, now=1_000) == 0
+    assert upgraded.reserve_event("login", "10.0.0.1", limit=1, window=60, now=1_000) is not None
+    assert upgraded.reserve_event("login", "10.0.0.1", limit=1, window=60, now=1_001) is None
+    assert upgraded.recent_events("login", "10.0.0.1", window=60, now=1_001) == 1
+    upgraded.close()
+    again = Store(db_url)  # a restart keeps the events and the version
+    assert again.schema_version == LATEST and again.recent_events("login", "10.0.0.1", window=60, now=1_001) == 1
+    again.close()
 
 
 def test_a_write_changes_only_its_fields_and_never_another_tabs(store: Store) -> None:
