@@ -243,7 +243,13 @@ def main() -> int:
         db_url = args.db or f"sqlite:///{db_path}"
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "ASSESS_WEB_DB": db_url, "ASSESS_WEB_SECRET": "load-test-secret", "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "ASSESS_WEB_DB": db_url,
+            "ASSESS_WEB_SECRET": "load-test-secret",
+            "ASSESS_WEB_CREATE_LIMIT": str(args.exporters),  # every simulated exporter starts from 127.0.0.1
+            "PYTHONPATH": str(ROOT),
+        }
         command = [
             sys.executable,
             "-m",

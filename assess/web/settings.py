@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from assess.messages import said_error, say
 
 DEFAULT_DB_URL = "sqlite:///assess-web.db"
 ENV_PASSWORD = "ASSESS_WEB_PASSWORD"
@@ -13,6 +16,9 @@ ENV_SECRET = "ASSESS_WEB_SECRET"
 ENV_DB = "ASSESS_WEB_DB"
 ENV_CRITERIA = "ASSESS_WEB_CRITERIA"
 ENV_SECURE_COOKIES = "ASSESS_WEB_SECURE_COOKIES"
+# Firms of one training session or office often share one public address (a NAT): the office raises these.
+ENV_CREATE_LIMIT = "ASSESS_WEB_CREATE_LIMIT"
+ENV_LOGIN_ATTEMPTS = "ASSESS_WEB_LOGIN_ATTEMPTS"
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,18 @@ class WebSettings:
             password=env.get(ENV_PASSWORD) or None,
             secret_key=env.get(ENV_SECRET) or None,
             secure_cookies=env.get(ENV_SECURE_COOKIES, "").lower() in ("1", "true", "yes"),
+            create_limit=_count(env, ENV_CREATE_LIMIT, cls.create_limit),
+            login_attempts=_count(env, ENV_LOGIN_ATTEMPTS, cls.login_attempts),
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         return replace(base, **given)
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A limit from the environment: a whole number of at least 1 (a mistyped one is said, never ignored)."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise said_error(say("web_setting_not_a_count", name=name, value=text), [])
+    return int(text)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -417,3 +418,22 @@ def test_concurrent_reservations_from_two_processes_never_pass_the_limit(db_url:
     assert all(limit.blocked("10.0.0.1") for limit in limits)
     for store in stores:
         store.close()
+
+
+def test_the_limits_can_be_raised_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An office whose firms share one public address raises the start limit; a mistyped value is said, not ignored."""
+    from assess.errors import UserError
+    from assess.web.settings import WebSettings
+
+    monkeypatch.setenv("ASSESS_WEB_CREATE_LIMIT", "250")
+    monkeypatch.setenv("ASSESS_WEB_LOGIN_ATTEMPTS", " 5 ")
+    settings = WebSettings.from_env()
+    assert (settings.create_limit, settings.login_attempts) == (250, 5)
+    monkeypatch.delenv("ASSESS_WEB_LOGIN_ATTEMPTS")
+    assert WebSettings.from_env().login_attempts == WebSettings().login_attempts
+    for wrong in ("0", "-3", "ten", "2.5", "３０"):
+        monkeypatch.setenv("ASSESS_WEB_CREATE_LIMIT", wrong)
+        with pytest.raises(UserError) as info:
+            WebSettings.from_env()
+        assert "ASSESS_WEB_CREATE_LIMIT" in info.value.summary and wrong in info.value.summary
+        assert "环境变量 ASSESS_WEB_CREATE_LIMIT" in (info.value.summary_zh or "")
