@@ -18,16 +18,20 @@ Data = dict[str, Any]
 Edit = Callable[[Data, Data, Data], None]  # (set.yaml, themes/alpha.yaml, themes/beta.yaml), changed in place
 
 
-def checked(tmp_path: Path, edit: Edit) -> tuple[list[str], list[str]]:
-    """Errors and warnings (`location: message`) of a copy of the mini set changed by `edit`."""
-    folder = tmp_path / "set"
+def planted(folder: Path, edit: Edit) -> Path:
+    """A copy of the mini set at `folder`, changed by `edit`."""
     shutil.copytree(MINI, folder)
     files = [folder / "set.yaml", folder / "themes" / "alpha.yaml", folder / "themes" / "beta.yaml"]
     data = [load_yaml(path.read_text(encoding="utf-8"), path.name)[0] for path in files]
     edit(*data)
     for path, changed in zip(files, data, strict=True):
         write_yaml(path, changed)
-    loaded = inspect_criteria(folder)
+    return folder
+
+
+def checked(tmp_path: Path, edit: Edit) -> tuple[list[str], list[str]]:
+    """Errors and warnings (`location: message`) of a copy of the mini set changed by `edit`."""
+    loaded = inspect_criteria(planted(tmp_path / "set", edit))
     errors = [str(p) for p in loaded.problems if p.severity == "error"]
     assert (loaded.criteria is None) == bool(errors)
     return errors, [str(p) for p in loaded.problems if p.severity == "warning"]
@@ -149,13 +153,7 @@ def test_equals_or_in_on_a_multiple_choice_question_is_refused(
 
 def zh_errors(tmp_path: Path, edit: Edit) -> list[str]:
     """The errors of `checked`, in Chinese."""
-    folder = tmp_path / "set-zh"
-    shutil.copytree(MINI, folder)
-    files = [folder / "set.yaml", folder / "themes" / "alpha.yaml", folder / "themes" / "beta.yaml"]
-    data = [load_yaml(path.read_text(encoding="utf-8"), path.name)[0] for path in files]
-    edit(*data)
-    for path, changed in zip(files, data, strict=True):
-        write_yaml(path, changed)
+    folder = planted(tmp_path / "set-zh", edit)
     return [p.message_in("zh") for p in inspect_criteria(folder).problems if p.severity == "error"]
 
 

@@ -351,27 +351,19 @@ def test_a_band_edge_is_shown_with_every_digit_and_no_exponent(edge: float, show
     from assess.models.criteria import NumberQuestion
     from assess.scoring.points import next_step
 
-    question = NumberQuestion.model_validate(
-        {
-            "id": "EP-99",
-            "kind": "number",
-            "text": {"zh": "出口额", "en": "Export value"},
-            "help": {"zh": "上一年度", "en": "Last year"},
-            "unit": {"zh": "元", "en": "CNY"},
-            "bands": [{"to": edge, "points": 0}, {"from": edge, "points": 4}],
-        }
-    )
-    step = next_step(question, edge / 2)
+    def number_question(points_below: int, points_above: int) -> NumberQuestion:
+        return NumberQuestion.model_validate(
+            {
+                "id": "EP-99",
+                "kind": "number",
+                "text": {"zh": "出口额", "en": "Export value"},
+                "help": {"zh": "上一年度", "en": "Last year"},
+                "unit": {"zh": "元", "en": "CNY"},
+                "bands": [{"to": edge, "points": points_below}, {"from": edge, "points": points_above}],
+            }
+        )
+
+    step = next_step(number_question(0, 4), edge / 2)  # more is better: the next band starts at the edge
     assert step is not None and step.shown == f"≥{shown}"
-    below = NumberQuestion.model_validate(
-        {
-            "id": "EP-98",
-            "kind": "number",
-            "text": {"zh": "投诉数", "en": "Complaints"},
-            "help": {"zh": "上一年度", "en": "Last year"},
-            "unit": {"zh": "件", "en": "cases"},
-            "bands": [{"to": edge, "points": 4}, {"from": edge, "points": 0}],
-        }
-    )
-    step = next_step(below, edge * 2)
+    step = next_step(number_question(4, 0), edge * 2)  # less is better: the next band ends at it
     assert step is not None and step.shown == f"<{shown}"
