@@ -34,6 +34,8 @@ __all__ = [
     "write_atomic",
 ]
 
+_TEMP_NAME_CHARS = 100  # of the target's name, in the temp file's name (which adds 14 characters)
+
 _REASONS: dict[int, str] = {
     errno.ENOENT: "os_no_such_folder",
     errno.EACCES: "os_permission_denied",
@@ -164,7 +166,8 @@ def _stage(path: Path, data: bytes) -> Path:
         raise _refused(path, say("output_is_a_folder"))
     make_folder(path.parent)
     try:
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        # The temp name must fit where the target's does: a 250-character name is allowed, with 14 more it is not.
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:_TEMP_NAME_CHARS]}.", suffix=".tmp")
     except OSError as exc:
         raise cannot_write(path, exc) from None
     temp = Path(name)

@@ -17,7 +17,7 @@ from typing import Any
 
 from assess.batch.rows import ErrorRow
 from assess.errors import Problem, UserError
-from assess.messages import said_error, say
+from assess.messages import said_error, say, unreadable
 from assess.models.common import Lang
 from assess.models.criteria import CriteriaSet
 from assess.questionnaire.xlsx_layout import META_SHEET
@@ -27,6 +27,7 @@ from assess.readers.text_file import read_text
 
 RESPONSE_SUFFIXES = (".yaml", ".yml", ".json")
 TABLE_SUFFIXES = (".csv",)
+_WORKBOOK_PART_HEAD = 1024 * 1024  # bytes of xl/workbook.xml looked at for our hidden sheet
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class BatchItem:
         if self.digest is not None:
             return self.digest
         try:
-            return _digest(self.path.read_bytes())
+            with self.path.open("rb") as handle:  # in pieces: the file may have grown since it was read
+                return hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError:
             return ""  # unreadable now: never matches a recorded report, so it is rendered (and fails) again
 
@@ -71,15 +73,19 @@ def _digest(data: bytes) -> str:
 def is_questionnaire_workbook(path: Path) -> bool:
     """An .xlsx made by `assess questionnaire` (it has the hidden meta sheet), as opposed to a table."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            return f'name="{META_SHEET}"'.encode() in archive.read("xl/workbook.xml")
-    except (zipfile.BadZipFile, KeyError, OSError):
+        with zipfile.ZipFile(path) as archive, archive.open("xl/workbook.xml") as part:
+            # At most the first MB: the part may claim gigabytes (a zip bomb), and ours lists its sheets early.
+            return f'name="{META_SHEET}"'.encode() in part.read(_WORKBOOK_PART_HEAD)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
         return True  # not a readable workbook: let the response reader say what is wrong
 
 
 def load_mapping(path: Path, criteria: CriteriaSet) -> dict[str, str]:
     """A mapping file (YAML or JSON): {their column header: our field name or question id}, each name checked."""
-    data, lines = load_data(read_text(path, path.name), path.name)
+    try:
+        data, lines = load_data(read_text(path, path.name), path.name)
+    except ValueError:  # json refuses an integer of over 4,300 digits with a bare ValueError
+        raise unreadable(path.name, say("yaml_long_number", digits="4,300")) from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise said_error(say("not_a_mapping", name=path.name), [(path.name, say("mapping_not_pairs"))])
     known = field_names(criteria)

@@ -62,6 +62,7 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _RESOLVED_LIMIT = 20_000  # short scalars remembered by the resolver cache
 _MAX_DIGITS = 1_000  # no answer needs more; Python itself refuses to read integers of over 4,300 digits
+MAX_KEY_CHARS = 200  # a key is a field name or a question id; problems quote keys, so a 10 MB one is refused
 
 
 _RESOLVED: dict[str, str] = {}  # plain scalar -> its implicit tag
@@ -153,6 +154,9 @@ class _Builder:
             for key_node, value_node in node.value:
                 plain = type(key_node) is _SCALAR and key_node.tag == _STR_TAG
                 key = key_node.value if plain else self.key(key_node)
+                if len(key_node.value) > MAX_KEY_CHARS and type(key_node) is _SCALAR:
+                    message, values = _long_key(key_node.value)
+                    raise self._fail(key_node, message, **values)
                 if key in result:
                     first = next(k for k, _ in node.value if self.key(k) == key)
                     line = first.start_mark.line + 1
@@ -258,11 +262,18 @@ def load_yaml(text: str, source: str) -> tuple[Any, LocationMap]:
     return data, LineMap(node, builder)
 
 
+def _long_key(key: str) -> tuple[str, dict[str, Any]]:
+    """The message refusing a key over MAX_KEY_CHARS, quoting only its start."""
+    return "data_key_too_long", {"key": key[:40], "length": f"{len(key):,}", "limit": MAX_KEY_CHARS}
+
+
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
             raise _DuplicateKeyError(key)
+        if len(key) > MAX_KEY_CHARS:
+            raise _LongKeyError(key)
         result[key] = value
     return result
 
@@ -273,12 +284,21 @@ class _DuplicateKeyError(ValueError):
         self.key = key
 
 
+class _LongKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key[:40])
+        self.key = key
+
+
 def load_json(text: str, source: str) -> tuple[Any, LocationMap]:
     """A JSON document as plain data; duplicate keys are errors.  No line map (paths suffice)."""
     try:
         return json.loads(text, object_pairs_hook=_refuse_duplicates), {}
     except _DuplicateKeyError as exc:
         raise _unreadable(source, "json_key_twice", source, key=exc.key) from None
+    except _LongKeyError as exc:
+        message, values = _long_key(exc.key)
+        raise _unreadable(source, message, source, **values) from None
     except json.JSONDecodeError as exc:
         raise _unreadable(source, "invalid_json", f"{source}:{exc.lineno}", reason=exc.msg) from None
     except RecursionError:

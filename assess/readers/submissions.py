@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,7 +105,12 @@ class Submission:
 
 # --- reading the table --------------------------------------------------------------------------
 
-Table = list[tuple[int, list[Any]]]  # (row number, cells), the header first
+Rows = list[tuple[int, list[Any]]]  # (row number, cells) of the rows that hold a firm
+Columns = dict[str, tuple[int, str]]  # field name -> (column index, header as written)
+MAX_TABLE_ROWS = 50_000  # firm rows: a table of 10,000 firms is a large one
+MAX_TABLE_RECORDS = 1_048_576  # rows read in all, blank ones too (Excel's own limit for a sheet)
+# Rows read times the width kept (up to the form's last column): 10,000 firms of 150 columns make 1.5 million.
+MAX_TABLE_CELLS = 20_000_000
 
 
 def _fail(name: str, message: Message) -> InputFileError:
@@ -120,7 +125,7 @@ def _decode(data: bytes, name: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise _fail(name, say("table_binary")) from None
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:  # no text export holds one; csv would read it into a cell
         raise _fail(name, say("table_binary"))
     try:
         return data.decode("utf-8-sig")
@@ -135,41 +140,78 @@ def _decode(data: bytes, name: str) -> str:
 
 def _delimiter(text: str) -> str:
     """Kobo's default is `;`; other tools use `,` or a tab.  Field names contain none of them."""
-    header = text.split("\n", 1)[0]
+    header = text[: text.find("\n")] if "\n" in text else text
     counts = {d: header.count(d) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
-def _csv_table(data: bytes, name: str) -> Table:
+class _Collector:
+    """The firm rows of a table, read one by one: blank rows are dropped, each row is cut to the columns the form
+    uses, and a table far larger than any real one is refused as soon as that is clear (before it fills memory)."""
+
+    def __init__(self, name: str, columns: Columns) -> None:
+        self.name = name
+        self.indexes = [index for index, _ in columns.values()]
+        self.width = max(self.indexes) + 1 if self.indexes else 0
+        self.records = 0
+        self.rows: Rows = []
+
+    def add(self, number: int, cells: Sequence[Any]) -> None:
+        self.records += 1
+        if self.records > MAX_TABLE_RECORDS or self.records * max(self.width, 1) > MAX_TABLE_CELLS:
+            limit = min(MAX_TABLE_RECORDS, MAX_TABLE_CELLS // max(self.width, 1))
+            raise _fail(self.name, say("table_too_many_rows", limit=f"{limit:,}"))
+        if not any(_text(cells[i]) for i in self.indexes if i < len(cells)):
+            return  # blank lines and metadata-only rows are skipped
+        if len(self.rows) >= MAX_TABLE_ROWS:
+            raise _fail(self.name, say("table_too_many_rows", limit=f"{MAX_TABLE_ROWS:,}"))
+        self.rows.append((number, list(cells[: self.width])))
+
+
+def _csv_table(data: bytes, name: str, select: Callable[[list[Any]], Columns]) -> tuple[Columns, Rows]:
     text = _decode(data, name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    del text  # the reader holds its own copy
     try:
-        return [(number, row) for number, row in enumerate(reader, start=1)]
+        header = next(reader, None)
+        if header is None:
+            raise _fail(name, say("file_empty"))
+        columns = select(header)
+        collector = _Collector(name, columns)
+        for number, row in enumerate(reader, start=2):
+            collector.add(number, row)
     except csv.Error as exc:
         raise _fail(name, say("table_bad_csv", line=reader.line_num, error=exc)) from None
+    return columns, collector.rows
 
 
-def _xlsx_table(data: bytes, name: str) -> Table:
+def _xlsx_table(data: bytes, name: str, select: Callable[[list[Any]], Columns]) -> tuple[Columns, Rows]:
     """The first sheet's rows, numbers as the sheet shows them (a cell formatted 2% gives 2)."""
     with reading_workbook(data, name) as workbook:
         if not workbook.worksheets:
             raise _fail(name, say("table_no_sheets"))
-        rows = workbook.worksheets[0].iter_rows()
-        return [
-            (number, [shown_number(cell.value, cell.number_format) for cell in row])
-            for number, row in enumerate(rows, start=1)
-        ]
+        sheet = workbook.worksheets[0]
+        first = next(sheet.iter_rows(max_row=1), None)
+        if first is None:
+            raise _fail(name, say("file_empty"))
+        columns = select([shown_number(cell.value, cell.number_format) for cell in first])
+        collector = _Collector(name, columns)
+        if collector.width:
+            for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=collector.width), start=2):
+                collector.add(number, [shown_number(cell.value, cell.number_format) for cell in row])
+        return columns, collector.rows
 
 
-def _table(data: bytes, name: str, suffix: str) -> Table:
+def _table(data: bytes, name: str, suffix: str, select: Callable[[list[Any]], Columns]) -> tuple[Columns, Rows]:
+    """The columns `select` picks from the header, and the firm rows under it."""
     if not data.strip():
         raise _fail(name, say("file_empty"))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise _fail(name, say("table_old_xls"))
     if data.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
-        return _xlsx_table(data, name)
-    return _csv_table(data, name)
+        return _xlsx_table(data, name, select)
+    return _csv_table(data, name, select)
 
 
 # --- columns ------------------------------------------------------------------------------------
@@ -246,7 +288,8 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    return text[1:].strip() if text[:1] == "\ufeff" else text  # a BOM mid-file: two exports pasted together
 
 
 def _number(value: Any, text: str) -> Any:
@@ -434,14 +477,6 @@ def _check(
     return status, [], validated if status == "draft" else validated.model_copy(update={"status": status})
 
 
-def _data_rows(table: Table, columns: dict[str, tuple[int, str]]) -> Iterator[tuple[int, list[Any]]]:
-    """Rows that hold something in a field of the form (blank lines and metadata-only rows are skipped)."""
-    indexes = [index for index, _ in columns.values()]
-    for number, cells in table[1:]:
-        if any(_text(cells[i]) for i in indexes if i < len(cells)):
-            yield number, cells
-
-
 @dataclass(frozen=True)
 class TableRow:
     """One row of a table of firms: its response data and validated response, or the problems that stop it."""
@@ -479,12 +514,13 @@ def read_table(
     Raises InputFileError when the table as a whole cannot be read or lacks required columns.
     """
     name = path.name
-    table = _table(read_bytes(path, name=name), name, path.suffix.lower())
-    if not table:
-        raise _fail(name, say("file_empty"))
-    header = [column_map.get(_text(cell), cell) if column_map else cell for cell in table[0][1]]
-    layout = TableLayout(name, _columns(header, criteria, name))
-    return layout, _data_rows(table, layout.columns)
+
+    def select(header: list[Any]) -> Columns:
+        renamed = [column_map.get(_text(cell), cell) if column_map else cell for cell in header]
+        return _columns(renamed, criteria, name)
+
+    columns, rows = _table(read_bytes(path, name=name), name, path.suffix.lower(), select)
+    return TableLayout(name, columns), iter(rows)
 
 
 def check_row(layout: TableLayout, number: int, cells: list[Any], criteria: CriteriaSet, lang: Lang = "en") -> TableRow:

@@ -6,6 +6,7 @@ An empty, binary or wrongly-encoded file gets one clear message instead of a dec
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from assess.errors import InputFileError
@@ -21,9 +22,14 @@ def read_bytes(path: Path, limit: int = MAX_BYTES, name: str | None = None) -> b
     """
     source: Path | str = name or path
     try:
-        fd = os.open(path, os.O_RDONLY)
+        # Not blocking in open: a FIFO with no writer would hang here for ever.  Its reads then block as usual
+        # (a pipe from another program is read to its end), and with no writer one read says "empty".
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         try:
-            size = os.fstat(fd).st_size
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                os.set_blocking(fd, True)
+            size = info.st_size
             if size > limit:
                 raise _fail(source, say("file_too_big", size=size // 1024 // 1024, limit=limit // 1024 // 1024))
             data = os.read(fd, size + 1)  # a short read is the end of a regular file

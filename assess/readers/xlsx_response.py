@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from assess.errors import Problem, ResponseError
-from assess.messages import Message, say
+from assess.errors import InputFileError, Problem, ResponseError
+from assess.messages import Message, say, unreadable
 from assess.models.answers import ValidatedResponse
 from assess.models.criteria import (
     CriteriaSet,
@@ -35,7 +35,7 @@ from assess.questionnaire import xlsx_layout as layout
 from assess.questionnaire.xlsx_form import dropdown_values
 from assess.readers.locations import format_path, problems_from
 from assess.readers.text_file import read_bytes
-from assess.readers.workbook import reading_workbook, shown_number
+from assess.readers.workbook import QUESTIONNAIRE_LIMITS, reading_workbook, shown_number
 from assess.validation import InvalidAnswerError, is_na, parse_value, validate_response
 
 _SPLIT = re.compile(r"[,，;；、\n]+")
@@ -103,6 +103,35 @@ _SHOWN_ID = re.compile(r"^'?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\s")  # column B star
 _COLUMNS = layout.TARGET_COLUMN  # A to F: all a row of the questionnaire holds
 _BEYOND = _COLUMNS + 1  # G: read only to catch an answer typed next to the form
 Row = tuple[Any, ...]  # the cells A..G of one row (openpyxl read-only cells)
+MAX_ROWS = (
+    1_048_576  # rows of a sheet, empty ones too: Excel's own limit (a cell at its last row makes a sheet that long)
+)
+MAX_ALL_ROWS = 12 * MAX_ROWS  # rows of all sheets: a questionnaire has ten sheets
+MAX_FILLED_ROWS = 10_000  # rows holding something: a questionnaire has a few hundred
+
+
+class _RowCount:
+    """Rows read from one workbook, to stop one that is far longer than any questionnaire (see MAX_ROWS)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows = 0
+        self.filled = 0
+
+    def rows_of(self, sheet: Any, **bounds: int) -> Iterator[tuple[int, Row]]:
+        """(row number, cells) of each row of `sheet` (`bounds` as `iter_rows` takes them), counted."""
+        for number, row in enumerate(sheet.iter_rows(**bounds), start=1):
+            self.rows += 1
+            if number > MAX_ROWS or self.rows > MAX_ALL_ROWS:
+                raise self._too_many(sheet, MAX_ROWS if number > MAX_ROWS else MAX_ALL_ROWS)
+            if any(cell.value is not None for cell in row):
+                self.filled += 1
+                if self.filled > MAX_FILLED_ROWS:
+                    raise self._too_many(sheet, MAX_FILLED_ROWS)
+                yield number, row
+
+    def _too_many(self, sheet: Any, limit: int) -> InputFileError:
+        return unreadable(self.name, say("xlsx_too_many_rows", limit=f"{limit:,}", sheet=sheet.title))
 
 
 def _cell(row: Row, column: int) -> Any:
@@ -149,15 +178,16 @@ class _Reader:
         self.problems.append(Problem(where, str(message), question_id, severity, message.in_lang("zh")))
 
     def read(self, workbook: Any) -> None:
+        count = _RowCount(self.name)
         if layout.META_SHEET in workbook.sheetnames:
             meta = workbook[layout.META_SHEET]
-            self.meta = {str(r[0]): str(r[1]) for r in meta.iter_rows(max_col=2, values_only=True) if r[0] and r[1]}
+            pairs = ((r[0].value, r[1].value) for _, r in count.rows_of(meta, max_col=2))
+            self.meta = {str(key): str(value) for key, value in pairs if key and value}
         for sheet in workbook.worksheets:
             if sheet.title in (layout.META_SHEET, layout.LISTS_SHEET):
                 continue
-            for number, row in enumerate(sheet.iter_rows(max_col=_BEYOND), start=1):
-                if any(cell.value is not None for cell in row):
-                    self.read_row(sheet.title, number, row)
+            for number, row in count.rows_of(sheet, max_col=_BEYOND):
+                self.read_row(sheet.title, number, row)
         for sheet_title, number, qid, row in self.uncoded:  # after every coded row: a coded row wins
             where = self.where(sheet_title, number, layout.KEY_COLUMN)
             if qid in self.seen:
@@ -341,10 +371,10 @@ def _date_cell(value: Any) -> Any:
 def _formulas(data: bytes, name: str) -> dict[tuple[str, int, int], str]:
     """Formulas in the answer, note and target columns: one never calculated (written by a script) has no value."""
     found: dict[tuple[str, int, int], str] = {}
-    with reading_workbook(data, name, formulas=True) as workbook:
+    count = _RowCount(name)
+    with reading_workbook(data, name, formulas=True, limits=QUESTIONNAIRE_LIMITS) as workbook:
         for sheet in workbook.worksheets:
-            rows = sheet.iter_rows(min_col=layout.ANSWER_COLUMN, max_col=_COLUMNS)
-            for number, row in enumerate(rows, start=1):
+            for number, row in count.rows_of(sheet, min_col=layout.ANSWER_COLUMN, max_col=_COLUMNS):
                 for column, cell in enumerate(row, start=layout.ANSWER_COLUMN):
                     if cell.data_type == "f":
                         found[(sheet.title, number, column)] = str(getattr(cell.value, "text", cell.value))
@@ -356,7 +386,7 @@ def read_xlsx_response(path: Path, criteria: CriteriaSet) -> ValidatedResponse:
     name = path.name
     data = read_bytes(path, name=name)
     reader = _Reader(criteria, name, _formulas(data, name))
-    with reading_workbook(data, name) as workbook:
+    with reading_workbook(data, name, limits=QUESTIONNAIRE_LIMITS) as workbook:
         reader.read(workbook)
     status = reader.firm.pop("__status", "final")
     data_read: dict[str, Any] = {"status": status, "firm": reader.firm, "answers": reader.answers}

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assess.exports.safe_cells import TRIGGERS, is_dangerous, neutralise
+from assess.exports.safe_cells import TRIGGERS, is_dangerous, neutralise, neutralise_text
 
 
 @pytest.mark.parametrize(
@@ -77,10 +77,14 @@ def test_negative_number_stays_a_number() -> None:
     assert result == -0.83
 
 
+def _xml_legal(text: str) -> str:
+    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20)
+
+
 @given(st.text())
 def test_result_is_the_text_or_the_quoted_text_and_never_dangerous(text: str) -> None:
     result = neutralise(text)
-    assert result in (text, "'" + text)
+    assert result in (_xml_legal(text), "'" + _xml_legal(text))  # less any control character a sheet cannot hold
     assert isinstance(result, str)
     assert not is_dangerous(result)
     assert neutralise(result) == result  # idempotent
@@ -89,4 +93,27 @@ def test_result_is_the_text_or_the_quoted_text_and_never_dangerous(text: str) ->
 @given(st.sampled_from(sorted(TRIGGERS)), st.text(), st.text(alphabet=" \u3000\u00a0\n"))
 def test_any_trigger_after_whitespace_is_quoted(trigger: str, rest: str, space: str) -> None:
     text = space + trigger + rest
-    assert neutralise(text) == "'" + text
+    assert neutralise(text) == "'" + _xml_legal(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\x00b", "ab"),
+        ("\x01=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("x\x0by\x1fz", "xyz"),
+        ("t\tn\nr\r", "t\tn\nr\r"),
+    ],
+)
+def test_control_characters_a_sheet_cannot_hold_are_dropped(text: str, expected: str) -> None:
+    """openpyxl refuses them (IllegalCharacterError: a traceback from `assess report --actions-xlsx`)."""
+    assert neutralise(text) == expected
+
+
+def test_a_sheet_is_written_from_text_with_control_characters(tmp_path) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    workbook = Workbook()
+    workbook.worksheets[0].cell(row=1, column=1, value=neutralise_text("firm\x01\x0bname\x00"))  # raised before
+    workbook.save(tmp_path / "out.xlsx")
+    assert load_workbook(tmp_path / "out.xlsx").worksheets[0]["A1"].value == "firmname"
