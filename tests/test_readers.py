@@ -311,3 +311,13 @@ def test_dates_numbers_and_choices_typed_by_hand_get_our_words_in_both_languages
     assert "应为以下之一：draft、final" in chinese
     assert "“15/09/2026”不是日期：请写成 YYYY-MM-DD，例如 2026-09-15" in chinese
     assert not any("Input should" in m for m in english)
+
+
+def test_a_json_integer_python_cannot_read_is_a_message_for_every_json_file(tmp_path: Path) -> None:
+    """Python refuses integers of over 4,300 digits with a bare ValueError: any JSON file (a brand file too) says so."""
+    from assess.errors import InputFileError
+    from assess.readers.safe_yaml import load_data
+
+    with pytest.raises(InputFileError) as caught:
+        load_data('{"name": "Acme", "n": ' + "9" * 5_000 + "}", "brand.json")
+    assert "a number with more than 4,300 digits" in str(caught.value.problems[0])

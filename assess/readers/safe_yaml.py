@@ -301,6 +301,8 @@ def load_json(text: str, source: str) -> tuple[Any, LocationMap]:
         raise _unreadable(source, message, source, **values) from None
     except json.JSONDecodeError as exc:
         raise _unreadable(source, "invalid_json", f"{source}:{exc.lineno}", reason=exc.msg) from None
+    except ValueError:  # an integer of over 4,300 digits, which Python refuses to convert
+        raise _unreadable(source, "yaml_long_number", source, digits="4,300") from None
     except RecursionError:
         raise _unreadable(source, "nested_too_deeply", source) from None
 
